@@ -1,0 +1,160 @@
+"""The append-only, hash-chained audit trail.
+
+Each entry's hash is SHA-256 over a canonical JSON of its content plus the previous
+entry's hash. Appends lock the single ``AuditHead`` row, so the chain has one order
+even with concurrent writers (on SQLite, IMMEDIATE transactions already serialise).
+"""
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from ducha.core.context import current_source
+from ducha.core.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _plain(value):
+    """A JSON-safe, stable rendering of a field value for the changes record."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | float):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def snapshot(obj, fields) -> dict:
+    """Field values of ``obj`` (foreign keys by id) in a form fit for the audit record."""
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        out[name] = _plain(getattr(obj, attname))
+    return out
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    """{field: [before, after]} for fields that differ; a create has before None."""
+    before = before or {}
+    after = after or {}
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def _canonical(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(*, seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,
+               changes_json, source, source_detail, prev_hash) -> str:
+    content = _canonical(
+        [
+            seq,
+            at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            changes_json,
+            source,
+            source_detail,
+            prev_hash,
+        ]
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_id="", object_repr: str = "",
+                 changes: dict | None = None) -> AuditEntry:
+    """Append one entry. Must run inside the caller's transaction (the service's)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    kind, detail = current_source()
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        seq = head.seq + 1
+        at = timezone.now()
+        fields = dict(
+            seq=seq,
+            at=at,
+            actor_id=actor_obj.pk if actor_obj else None,
+            actor_name=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "系统")),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=str(object_repr)[:200],
+            changes_json=_canonical(_plain(changes or {})),
+            source=kind,
+            source_detail=detail,
+            prev_hash=head.hash,
+        )
+        digest = entry_hash(**fields)
+        entry = AuditEntry.objects.create(hash=digest, **fields)
+        AuditHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str = ""
+
+
+def audit_verify(chunk: int = 2000) -> VerifyResult:
+    """Walk the chain in order and report the first entry that was altered, removed or moved."""
+    expected_seq = 1
+    prev = GENESIS
+    count = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk):
+        if entry.seq != expected_seq:
+            return VerifyResult(False, count, expected_seq, entry.pk,
+                                f"第 {expected_seq} 条记录缺失或顺序被改动(实际遇到第 {entry.seq} 条)")
+        if entry.prev_hash != prev:
+            return VerifyResult(False, count, entry.seq, entry.pk,
+                                f"第 {entry.seq} 条记录的前序哈希不符:其前一条记录被删除、改动或调换")
+        recomputed = entry_hash(
+            seq=entry.seq, at=entry.at, actor_id=entry.actor_id, actor_name=entry.actor_name,
+            action=entry.action, object_type=entry.object_type, object_id=entry.object_id,
+            object_repr=entry.object_repr, changes_json=entry.changes_json, source=entry.source,
+            source_detail=entry.source_detail, prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            return VerifyResult(False, count, entry.seq, entry.pk, f"第 {entry.seq} 条记录的内容被改动")
+        prev = entry.hash
+        expected_seq += 1
+        count += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != count or head_hash != prev:
+        return VerifyResult(False, count, count + 1, None,
+                            f"链尾不符:链头记录共 {head_seq} 条,实际可验证 {count} 条,末尾记录被删除或改动")
+    return VerifyResult(True, count)
+
+
+def history_for(obj):
+    """Audit entries about one object, newest first."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
