@@ -129,9 +129,14 @@ DUCHA_MAX_UPLOAD_BYTES = env_int("DUCHA_MAX_UPLOAD_MB", 40) * 1024 * 1024
 # Uploads up to this size are checked and applied in the request; larger ones become background jobs.
 DUCHA_INLINE_IMPORT_BYTES = env_int("DUCHA_INLINE_IMPORT_KB", 512) * 1024
 
+TESTING = env_bool("DUCHA_TESTING", False)
+# Tests run tasks in-process as soon as the enqueuing transaction commits.
 TASKS = {
     "default": {
-        "BACKEND": env_str("DUCHA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str(
+            "DUCHA_TASK_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
 
