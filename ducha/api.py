@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ducha.core import services
@@ -37,7 +38,14 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON without \\u escapes, so Chinese text stays readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="督查平台接口 Ducha API",
     version="1",
     description="政策落实督查平台 JSON 接口。所有接口与网页遵循同一套数据范围规则;错误统一返回 {message, detail}。",

@@ -6,6 +6,7 @@ import warnings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from ducha.core import calendar, services
 from ducha.core.audit import audit_verify
@@ -189,8 +190,8 @@ def region_get(request, region_id: int):
 
 @router.post("/regions", response={201: RegionOut, 400: ErrorOut, 403: ErrorOut}, summary="新增行政区划")
 def region_post(request, payload: RegionIn):
-    return 201, services.region_create(actor=request.user, code=payload.code, name=payload.name,
-                                       parent_code=payload.parent_code)
+    return Status(201, services.region_create(actor=request.user, code=payload.code, name=payload.name,
+                                       parent_code=payload.parent_code))
 
 
 @router.patch("/regions/{int:region_id}", response={200: RegionOut, 400: ErrorOut, 404: ErrorOut}, summary="修改区划名称")
@@ -217,8 +218,8 @@ def department_get(request, department_id: int):
 @router.post("/departments", response={201: DepartmentOut, 400: ErrorOut, 403: ErrorOut}, summary="新增部门")
 def department_post(request, payload: DepartmentIn):
     region = _region_by_code(request.user, payload.region_code, CHANGE)
-    return 201, services.department_create(actor=request.user, name=payload.name, short_name=payload.short_name,
-                                           region=region)
+    return Status(201, services.department_create(actor=request.user, name=payload.name, short_name=payload.short_name,
+                                           region=region))
 
 
 @router.get("/users", response=list[UserOut], summary="用户列表")
@@ -241,10 +242,10 @@ def user_post(request, payload: UserIn):
     require(request.user, "users.manage")
     region = _region_by_code(request.user, payload.region_code) if payload.region_code else None
     department = access(Department, request.user, payload.department_id) if payload.department_id else None
-    return 201, services.user_create(actor=request.user, username=payload.username, full_name=payload.full_name,
+    return Status(201, services.user_create(actor=request.user, username=payload.username, full_name=payload.full_name,
                                      role=payload.role, region=region, department=department,
                                      enterprise_code=payload.enterprise_code, phone=payload.phone,
-                                     password=payload.password)
+                                     password=payload.password))
 
 
 @router.patch("/users/{int:user_id}", response={200: UserOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
@@ -268,7 +269,7 @@ def user_patch(request, user_id: int, payload: UserPatch):
 
 
 @router.get("/holidays", response=list[HolidayOut], summary="节假日表(管理员维护部分)")
-def holiday_list(request, year: int | None = None):
+def holiday_list(request, year: int | None = Query(None, ge=1900, le=2100)):
     if not request.user.is_staff_role:
         raise PermissionDenied("无权查看")
     qs = Holiday.objects.all()
