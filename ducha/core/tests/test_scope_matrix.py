@@ -49,7 +49,7 @@ def _call(client, method, url, body):
 
 def test_it_denies_every_endpoint_outside_scope_without_leaking(world, client_for):
     checked = 0
-    for method, url, body, kind, inside, outsiders in _targets(world):
+    for method, url, body, kind, _inside, outsiders in _targets(world):
         for who in outsiders:
             resp = _call(client_for(getattr(world, who)), method, url, body)
             assert resp.status_code in (403, 404), f"{who} {method} {url} -> {resp.status_code}"
@@ -60,7 +60,7 @@ def test_it_denies_every_endpoint_outside_scope_without_leaking(world, client_fo
 
 
 def test_it_allows_every_endpoint_inside_scope(world, client_for):
-    for method, url, body, kind, inside, _ in _targets(world):
+    for method, url, body, _kind, inside, _ in _targets(world):
         resp = _call(client_for(getattr(world, inside)), method, url, body)
         assert resp.status_code in (200, 302), f"{inside} {method} {url} -> {resp.status_code}: {resp.content[:300]}"
 
