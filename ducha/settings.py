@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ducha.core",
+    "ducha.problems",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class ProblemsConfig(AppConfig):
+    name = "ducha.problems"
+    label = "problems"
+    verbose_name = "问题台账"
+
+    def ready(self):
+        from ducha.core.api import register_history_model
+        from ducha.core.registry import (
+            register_demo_step,
+            register_exporter,
+            register_importer,
+            register_tick,
+        )
+        from ducha.problems.models import Problem
+
+        register_importer("problems", "ducha.problems.importers.ProblemImporter")
+        register_exporter("problems", "ducha.problems.importers.export_problems")
+        register_demo_step(40, "ducha.problems.demo.build_problems")
+        register_tick("ducha.problems.tick.scan_deadlines")
+        register_history_model("problems.problem", Problem)

@@ -1,0 +1,297 @@
+"""Reads of the problem ledger: filtered lists, the numbers defined in DESIGN.md, rankings,
+the weekly dispatch and monthly supervision views, duplicate candidates.
+
+Every function starts from ``Problem.objects.restrict(user, VIEW)``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from ducha.core.models import Department, Region
+from ducha.core.scope import VIEW
+from ducha.problems.choices import CLOSED_STATES, OPEN_STATES, VOID_STATES, Category, Severity
+from ducha.problems.models import Problem
+
+# ---------------------------------------------------------------- lists
+
+
+def problems_for(user):
+    """The problems the user may see, ready for a list page."""
+    return Problem.objects.restrict(user, VIEW).select_related("region", "lead_department")
+
+
+@dataclass
+class Period:
+    """A span of raise dates (inclusive) and the day numbers are computed for."""
+
+    start: dt.date | None
+    end: dt.date | None
+    label: str
+    key: str = ""
+
+    def as_of(self, today: dt.date) -> dt.date:
+        return min(today, self.end + dt.timedelta(days=1)) if self.end else today
+
+    def filter(self, qs):
+        if self.start:
+            qs = qs.filter(raised_on__gte=self.start)
+        if self.end:
+            qs = qs.filter(raised_on__lte=self.end)
+        return qs
+
+
+def parse_period(value: str | None) -> Period:
+    """"2026", "2026Q1", "2026-03" or empty (all time)."""
+    value = (value or "").strip().upper()
+    try:
+        if len(value) == 4 and value.isdigit():
+            y = int(value)
+            return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", value)
+        if len(value) == 6 and value[4] == "Q" and value[5] in "1234":
+            y, q = int(value[:4]), int(value[5])
+            start = dt.date(y, 3 * q - 2, 1)
+            end = (dt.date(y + (q == 4), (3 * q) % 12 + 1, 1)) - dt.timedelta(days=1)
+            return Period(start, end, f"{y}年第{q}季度", value)
+        if len(value) == 7 and value[4] == "-":
+            y, m = int(value[:4]), int(value[5:])
+            start = dt.date(y, m, 1)
+            end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+            return Period(start, end, f"{y}年{m}月", value)
+    except ValueError:
+        pass
+    return Period(None, None, "全部时间", "")
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+# ---------------------------------------------------------------- numbers (DESIGN.md "Numbers")
+
+CLOSED = Q(status__in=CLOSED_STATES)
+
+
+def _due(as_of):
+    # A problem is due once its deadline has passed; one already closed counts as due too,
+    # so that closing early never lowers a rate.
+    return Q(deadline__lt=as_of) | CLOSED
+
+
+METRIC_DEFS = {
+    "rectification": {
+        "label": "整改率", "unit": "%",
+        "definition": "已销号的问题 ÷ 完成时限已过或已销号的问题",
+        "num": lambda as_of: CLOSED, "den": _due,
+    },
+    "on_time": {
+        "label": "按期整改率", "unit": "%",
+        "definition": "在完成时限(含批准的延期)之前销号的问题 ÷ 到期的问题(完成时限已过或已销号)",
+        "num": lambda as_of: CLOSED & Q(closed_on__lte=F("deadline")), "den": _due,
+    },
+    "rebound": {
+        "label": "反弹率", "unit": "%",
+        "definition": "回头看发现反弹的问题 ÷ 已销号并完成回头看的问题",
+        "num": lambda as_of: Q(rebounds__gt=0), "den": lambda as_of: Q(lookbacks_done__gt=0),
+    },
+    "closed_loop": {
+        "label": "闭环率", "unit": "%",
+        "definition": "复查通过并销号的问题 ÷ 发现的问题(不含已撤销、已合并)",
+        "num": lambda as_of: CLOSED & Q(recheck_passed=True), "den": lambda as_of: Q(),
+    },
+    "overdue": {
+        "label": "逾期未整改", "unit": "个",
+        "definition": "未销号且完成时限已过的问题数(分母为未销号的问题)",
+        "num": lambda as_of: Q(status__in=OPEN_STATES, deadline__lt=as_of),
+        "den": lambda as_of: Q(status__in=OPEN_STATES),
+    },
+    "days_to_close": {
+        "label": "平均整改用时", "unit": "天",
+        "definition": "已销号问题从发现到销号的自然日之和 ÷ 已销号的问题数",
+        "num": lambda as_of: CLOSED, "den": lambda as_of: CLOSED,
+    },
+}
+
+
+def counted(qs):
+    """Problems every number counts: withdrawn and merged records are not problems."""
+    return qs.exclude(status__in=VOID_STATES)
+
+
+@dataclass
+class Metric:
+    key: str
+    label: str
+    unit: str
+    definition: str
+    numerator: int | float
+    denominator: int
+    numerator_qs: object = field(repr=False, default=None)
+    denominator_qs: object = field(repr=False, default=None)
+
+    @property
+    def value(self):
+        if not self.denominator:
+            return None
+        if self.unit == "%":
+            return round(self.numerator * 100 / self.denominator, 1)
+        if self.unit == "天":
+            return round(self.numerator / self.denominator, 1)
+        return self.numerator
+
+
+def metric(key: str, qs, *, as_of: dt.date) -> Metric:
+    """One number over ``qs`` (already restricted and filtered), with the querysets behind it."""
+    spec = METRIC_DEFS[key]
+    base = counted(qs)
+    den_qs = base.filter(spec["den"](as_of))
+    num_qs = den_qs.filter(spec["num"](as_of))
+    if key == "days_to_close":
+        days = [(closed - raised).days for raised, closed in num_qs.values_list("raised_on", "closed_on")]
+        numerator, denominator = sum(days), len(days)
+    else:
+        numerator, denominator = num_qs.count(), den_qs.count()
+    return Metric(key, spec["label"], spec["unit"], spec["definition"], numerator, denominator, num_qs, den_qs)
+
+
+def metrics(qs, *, as_of: dt.date) -> dict[str, Metric]:
+    return {key: metric(key, qs, as_of=as_of) for key in METRIC_DEFS}
+
+
+def metric_filter(qs, key: str, part: str, *, as_of: dt.date):
+    """The problems behind a number: ``part`` is "num" or "den" (used by the ledger links)."""
+    spec = METRIC_DEFS.get(key)
+    if spec is None:
+        return qs
+    qs = counted(qs).filter(spec["den"](as_of))
+    return qs.filter(spec["num"](as_of)) if part == "num" else qs
+
+
+GROUPS = {
+    "department": ("lead_department", "责任部门"),
+    "region": ("region", "区划"),
+    "category": ("category", "问题类别"),
+    "severity": ("severity", "严重程度"),
+    "source": ("source_kind", "来源"),
+}
+
+
+def metrics_by(qs, group: str, *, as_of: dt.date) -> list[dict]:
+    """The numbers per department, region, category… in one grouped query per number."""
+    field_name, _ = GROUPS[group]
+    base = counted(qs)
+    annotations = {}
+    for key, spec in METRIC_DEFS.items():
+        if key == "days_to_close":
+            continue
+        den = spec["den"](as_of)
+        annotations[f"{key}_den"] = Count("pk", filter=den)
+        annotations[f"{key}_num"] = Count("pk", filter=den & spec["num"](as_of))
+    rows = list(base.values(field_name).annotate(**annotations).order_by(field_name))
+    days: dict = {}
+    for key_value, raised, closed in base.filter(CLOSED).values_list(field_name, "raised_on", "closed_on"):
+        total, n = days.get(key_value, (0, 0))
+        days[key_value] = (total + (closed - raised).days, n + 1)
+    labels = _group_labels(group, [r[field_name] for r in rows])
+    out = []
+    for row in rows:
+        value = row[field_name]
+        item = {"key": value, "label": labels.get(value, value or "未指定"), "metrics": {}}
+        for key, spec in METRIC_DEFS.items():
+            if key == "days_to_close":
+                num, den = days.get(value, (0, 0))
+            else:
+                num, den = row[f"{key}_num"], row[f"{key}_den"]
+            item["metrics"][key] = Metric(key, spec["label"], spec["unit"], spec["definition"], num, den)
+        out.append(item)
+    return out
+
+
+def _group_labels(group: str, values) -> dict:
+    if group == "department":
+        return {d.pk: d.name for d in Department.objects.filter(pk__in=[v for v in values if v])}
+    if group == "region":
+        return {r.pk: r.name for r in Region.objects.filter(pk__in=[v for v in values if v])}
+    if group == "category":
+        return dict(Category.choices)
+    if group == "severity":
+        return dict(Severity.choices)
+    if group == "source":
+        from ducha.problems.choices import SourceKind
+
+        return dict(SourceKind.choices)
+    return {}
+
+
+def ranking(qs, *, period: Period, today: dt.date, group: str = "department") -> list[dict]:
+    """Units ranked by 整改率 then 按期整改率 for a quarter; the first and last three are
+    marked for commendation and interview (前3名表扬、后3名约谈, reference/002 §2.4.3)."""
+    rows = [r for r in metrics_by(period.filter(qs), group, as_of=period.as_of(today))
+            if r["key"] and r["metrics"]["rectification"].denominator]
+
+    def sort_key(r):
+        m = r["metrics"]
+        return (-(m["rectification"].value or 0), -(m["on_time"].value or 0), str(r["label"]))
+
+    rows.sort(key=sort_key)
+    n = len(rows)
+    for i, row in enumerate(rows, start=1):
+        row["rank"] = i
+        row["mark"] = "top" if i <= min(3, n // 2) else ("bottom" if i > n - min(3, n // 2) else "")
+    return rows
+
+
+# ---------------------------------------------------------------- follow-up rhythm
+
+
+def weekly_dispatch(user, *, today: dt.date, soon_days: int = 7) -> list[dict]:
+    """周调度: per responsible department, the overdue problems and those due within a week."""
+    qs = problems_for(user).filter(status__in=OPEN_STATES, deadline__lt=today + dt.timedelta(days=soon_days + 1))
+    groups: dict = {}
+    for p in qs.order_by("lead_department__name", "deadline", "pk"):
+        key = p.lead_department_id
+        entry = groups.setdefault(key, {"department": p.lead_department, "overdue": [], "soon": []})
+        (entry["overdue"] if p.deadline < today else entry["soon"]).append(p)
+    return sorted(groups.values(), key=lambda g: (-len(g["overdue"]), g["department"].name if g["department"] else ""))
+
+
+def monthly_summary(user, *, month: Period, today: dt.date) -> dict:
+    """月督导: what was raised, closed and is overdue in a month, and the numbers per department."""
+    qs = problems_for(user)
+    as_of = month.as_of(today)
+    raised = counted(month.filter(qs))
+    closed = counted(qs).filter(CLOSED, closed_on__gte=month.start, closed_on__lte=month.end)
+    overdue = counted(qs).filter(status__in=OPEN_STATES, deadline__lt=as_of)
+    return {"period": month, "raised": raised, "closed": closed, "overdue": overdue,
+            "major": overdue.filter(severity=Severity.MAJOR),
+            "by_department": metrics_by(qs, "department", as_of=as_of),
+            "totals": metrics(qs, as_of=as_of)}
+
+
+def special_group(user):
+    """专题督导组: every open 重大 problem, most urgent first."""
+    return problems_for(user).filter(severity=Severity.MAJOR, status__in=OPEN_STATES).order_by("deadline", "pk")
+
+
+def progress_overdue(user, *, today: dt.date):
+    """Problems being rectified whose unit has not reported progress for last month yet."""
+    from ducha.problems.tick import progress_month_due
+
+    month, due = progress_month_due(today)
+    if today <= due:
+        return problems_for(user).none(), month
+    from ducha.problems.choices import WORKING_STATES
+
+    qs = problems_for(user).filter(status__in=WORKING_STATES, raised_on__lt=_month_start(today)).exclude(
+        progress_reports__month=month)
+    return qs, month
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
