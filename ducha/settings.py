@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ducha.core",
+    "ducha.enterprises",
+    "ducha.policies",
     "ducha.problems",
 ]
 

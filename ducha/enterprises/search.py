@@ -1,0 +1,143 @@
+"""Chinese full-text search that works the same on SQLite and PostgreSQL.
+
+Each searchable model has a term table with one row per (document, term) and a
+weight summed over the fields the term occurs in (a title hit outweighs many body
+hits). Text is segmented with jieba in search mode without HMM, so the same word is
+cut the same way in a query and in a document. A query matches documents that hold
+every query term; they are ranked by the summed weight. Plain indexed equality on
+``term`` keeps this portable (no FTS5, no tsvector) and fast.
+
+The helpers are model-agnostic (policies use them too); they would belong in core,
+and live here until core takes them.
+"""
+
+import html
+import re
+import threading
+from collections import Counter
+
+import jieba
+from django.db.models import Count, Sum
+from django.utils.safestring import mark_safe
+
+from ducha.core.text import clean_text
+
+# Domain words jieba's dictionary lacks, so that they are kept whole (and, in search
+# mode, also yield their dictionary sub-words such as 小微 / 企业).
+DOMAIN_WORDS = [
+    "惠企", "惠企政策", "加计扣除", "研发费用", "小微企业", "专精特新", "营商环境", "首台套", "稳岗返还",
+    "留抵退税", "统一社会信用代码", "规上企业", "中小微企业", "高新技术企业", "科技型中小企业", "贷款贴息",
+    "以工代训", "一网通办", "免申即享", "直达快享", "政策兑现", "创业担保贷款", "技术改造", "数字化转型",
+    "个体工商户", "新开办", "涉企投诉", "双随机", "揭榜挂帅", "普惠金融", "纾困", "减税降费", "社保费",
+]
+STOP = set("的了和与及或在是对为由等其之于以把被这那有也都就而并且从向按将已所")
+_PUNCT = re.compile(r"^[\W_]+$")
+MAX_TERM = 32
+_init_lock = threading.Lock()
+_ready = False
+
+
+def _init() -> None:
+    global _ready
+    if _ready:
+        return
+    with _init_lock:
+        if not _ready:
+            jieba.setLogLevel(60)
+            for word in DOMAIN_WORDS:
+                jieba.add_word(word, freq=200000)
+            _ready = True
+
+
+def tokens(text: str) -> list[str]:
+    """Search-mode terms of ``text``: lower-cased, no punctuation, no stop characters."""
+    _init()
+    text = clean_text(text).lower()
+    out = []
+    for tok in jieba.cut_for_search(text, HMM=False):
+        tok = tok.strip()
+        if not tok or tok in STOP or _PUNCT.match(tok) or len(tok) > MAX_TERM:
+            continue
+        out.append(tok)
+    return out
+
+
+def weighted_terms(fields: list[tuple[str, int]], *, cap: int = 5) -> dict[str, int]:
+    """{term: weight} over (text, field weight) pairs; repeated hits in one field count up to ``cap``."""
+    weights: Counter = Counter()
+    for text, field_weight in fields:
+        if not text:
+            continue
+        for term, n in Counter(tokens(text)).items():
+            weights[term] += field_weight * min(n, cap)
+    return dict(weights)
+
+
+def query_terms(query: str) -> list[str]:
+    return list(dict.fromkeys(tokens(query)))[:12]
+
+
+def search(qs, term_model, query: str, *, relation: str = "terms"):
+    """``qs`` narrowed to documents holding every term of ``query``, annotated with
+    ``search_score`` and ordered best first. An empty query returns ``qs`` unchanged."""
+    terms = query_terms(query)
+    if not terms:
+        return qs
+    # Ranked ids come from the term table alone (one indexed scan per term); the outer
+    # query then keeps scope and filters. ``matched`` counts distinct terms, so AND.
+    doc = term_model.doc_field
+    ranked = (term_model.objects.filter(term__in=terms).values(doc)
+              .annotate(matched=Count("term"), score=Sum("weight")).filter(matched=len(terms)))
+    return (qs.filter(pk__in=ranked.values(doc))
+            .annotate(search_score=Sum(f"{relation}__weight", filter=_term_q(relation, terms)))
+            .order_by("-search_score", "pk"))
+
+
+def _term_q(relation, terms):
+    from django.db.models import Q
+
+    return Q(**{f"{relation}__term__in": terms})
+
+
+def highlight(text: str, query: str) -> str:
+    """HTML-escaped ``text`` with every query term wrapped in <mark>."""
+    text = text or ""
+    terms = sorted({t for t in query_terms(query)}, key=len, reverse=True)
+    if not terms:
+        return mark_safe(html.escape(text))
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append(f"<mark>{html.escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text: str, query: str, width: int = 60) -> str:
+    """A highlighted excerpt around the first (longest-term-first) hit in ``text``."""
+    text = clean_text(text or "")
+    terms = sorted(query_terms(query), key=len, reverse=True)
+    hit = -1
+    for term in terms:
+        hit = text.lower().find(term)
+        if hit >= 0:
+            break
+    if hit < 0:
+        piece = text[: width * 2]
+        return highlight(piece + ("…" if len(text) > len(piece) else ""), query)
+    start = max(0, hit - width)
+    piece = text[start: hit + width]
+    return highlight(("…" if start else "") + piece + ("…" if hit + width < len(text) else ""), query)
+
+
+def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, batch: int = 5000) -> int:
+    """Replace the terms of the given documents (id -> {term: weight}) in bulk."""
+    doc = term_model.doc_field
+    ids = list(docs_terms)
+    for i in range(0, len(ids), 900):
+        term_model.objects.filter(**{f"{doc}_id__in": ids[i:i + 900]}).delete()
+    rows = [term_model(**{f"{doc}_id": pk}, term=t, weight=w) for pk, terms in docs_terms.items() for t, w in terms.items()]
+    term_model.objects.bulk_create(rows, batch_size=batch)
+    return len(rows)

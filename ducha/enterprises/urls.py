@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ducha.enterprises import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.enterprise_form, name="create"),
+    path("import/", views.enterprise_import, name="import"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_form, name="edit"),
+]
