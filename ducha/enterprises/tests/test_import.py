@@ -1,0 +1,146 @@
+"""Enterprise import/export: encodings, all-or-nothing, row reports, re-import in place, round trip."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from ducha.core.audit import audit_verify
+from ducha.core.imports import run_import
+from ducha.core.models import AuditEntry
+from ducha.enterprises.importers import HEADERS, EnterpriseImporter, export_enterprises
+from ducha.enterprises.models import Enterprise, EnterpriseTerm
+from ducha.enterprises.tests.factories import code, csv_bytes, read_xlsx, xlsx_bytes
+
+HEAD = ["统一社会信用代码", "企业名称", "所属区划代码", "行业门类", "行业大类", "企业规模", "信用等级", "风险等级",
+        "成立日期", "联系电话", "标签"]
+
+
+def _row(n, region="990102", **kw):
+    row = {"code": code(n, region[:6]), "name": f"明州鑫达机械{n}有限公司", "region": region, "section": "C",
+           "division": "34", "scale": "中小微", "grade": "B", "risk": "蓝", "date": "2020/3/5",
+           "phone": "13905430001", "tags": "新开办"}
+    row.update(kw)
+    return list(row.values())
+
+
+def _import(data, filename, actor):
+    return run_import(EnterpriseImporter(), data, filename, actor=actor)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_it_imports_csv_in_chinese_encodings(world, encoding):
+    data = csv_bytes([HEAD, _row(1), _row(2, "990102001", date="2021年4月6日")], encoding)
+    report = _import(data, "企业.csv", world.sup_a)
+    assert report.ok, report.as_dict()
+    assert report.result["created"] == 2
+    e = Enterprise.objects.get(credit_code=code(2))
+    assert e.region.code == "990102001" and str(e.established_on) == "2021-04-06" and e.tag_list == ["新开办"]
+    assert EnterpriseTerm.objects.filter(enterprise=e, term="机械").exists()
+
+
+def test_a_bad_row_means_nothing_is_written_and_a_row_report(world):
+    bad_code = code(3)[:17] + ("0" if code(3)[17] != "0" else "1")
+    data = csv_bytes([HEAD, _row(1), _row(2, phone="12345"), _row(3, code=bad_code), _row(4, region="990999"),
+                      _row(5, scale="巨型"), _row(6, date="2021-02-30")], "gbk")
+    before = AuditEntry.objects.count()
+    report = _import(data, "企业.csv", world.sup_a)
+    assert not report.ok
+    assert Enterprise.objects.count() == 0 and AuditEntry.objects.count() == before
+    errors = {(e.row, e.column): e.reason for e in report.row_errors}
+    assert "电话号码格式不正确" in errors[(3, "联系电话")]
+    assert "校验位" in errors[(4, "统一社会信用代码")]
+    assert "990999 不存在" in errors[(5, "所属区划代码")]
+    assert "规上" in errors[(6, "企业规模")]
+    assert "不存在" in errors[(7, "成立日期")]
+    assert report.to_xlsx()[:2] == b"PK"
+
+
+def test_it_reports_duplicate_rows_and_regions_outside_scope(world):
+    data = csv_bytes([HEAD, _row(1), _row(2), _row(1, name="重复的企业")])
+    report = _import(data, "企业.csv", world.sup_a)
+    assert [(e.row, e.reason) for e in report.row_errors] == [(4, "与第 2 行重复")]
+    report = _import(csv_bytes([HEAD, _row(1, region="990202")]), "企业.csv", world.sup_a1)
+    assert "不在您的管辖范围内" in report.row_errors[0].reason
+    assert Enterprise.objects.count() == 0
+
+
+def test_it_rejects_a_renamed_text_file_an_empty_file_and_missing_columns(world):
+    report = _import("统一社会信用代码,企业名称\n".encode(), "企业.xlsx", world.sup_a)
+    assert "改了扩展名" in report.file_errors[0]
+    assert "文件为空" in _import(b"", "企业.csv", world.sup_a).file_errors[0]
+    report = _import(csv_bytes([["统一社会信用代码", "企业名称"], [code(1), "甲"]]), "企业.csv", world.sup_a)
+    assert "缺少必填列" in report.file_errors[0] and "所属区划代码" in report.file_errors[0]
+    assert Enterprise.objects.count() == 0
+
+
+def test_reimporting_updates_in_place_with_one_audit_entry(world):
+    assert _import(xlsx_bytes([HEAD, _row(1), _row(2)]), "企业.xlsx", world.sup_a).ok
+    before = AuditEntry.objects.count()
+    report = _import(xlsx_bytes([HEAD, _row(1, name="明州华信软件有限公司", section="I", division="65"), _row(2),
+                                 _row(3)]), "企业.xlsx", world.sup_a)
+    assert report.ok and report.result == {"created": 1, "updated": 1, "unchanged": 1, "rows": 3}
+    assert Enterprise.objects.count() == 3
+    e = Enterprise.objects.get(credit_code=code(1))
+    assert e.name == "明州华信软件有限公司" and e.industry_section == "I"
+    assert set(EnterpriseTerm.objects.filter(enterprise=e).values_list("term", flat=True)) >= {"软件"}
+    assert not EnterpriseTerm.objects.filter(enterprise=e, term="机械").exists()
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.first().action == "enterprise.import"
+    assert audit_verify().ok
+
+
+def test_a_reimport_cannot_take_over_an_enterprise_of_another_region(world):
+    assert _import(csv_bytes([HEAD, _row(1, region="990202", code=code(1))]), "企业.csv", world.sup_b1).ok
+    report = _import(csv_bytes([HEAD, _row(1, region="990102", code=code(1))]), "企业.csv", world.sup_a1)
+    assert not report.ok and "无权更新" in report.file_errors[0]
+    assert Enterprise.objects.get().region.code == "990202"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_then_import_round_trips_unchanged(world, client_for, fmt):
+    rows = [HEAD, _row(1, tags="新开办、涉企投诉"), _row(2, region="990102001", grade="", risk="", date="", phone="",
+                                                   tags="", division=""), _row(3, section="I", division="65")]
+    assert _import(xlsx_bytes(rows), "企业.xlsx", world.sup_a).ok
+    snapshot = list(Enterprise.objects.order_by("credit_code").values())
+    exported = client_for(world.sup_a).get(f"/enterprises/?export={fmt}").content
+    report = _import(exported, f"export.{fmt}", world.sup_a)
+    assert report.ok, report.as_dict()
+    assert report.result == {"created": 0, "updated": 0, "unchanged": 3, "rows": 3}
+    assert list(Enterprise.objects.order_by("credit_code").values()) == snapshot
+    if fmt == "xlsx":
+        assert read_xlsx(exported)[0] == HEADERS
+    # and into an empty library it recreates the same records
+    sheet, headers, rows_out = export_enterprises(world.sup_a)
+    data = xlsx_bytes([headers, *rows_out])
+    Enterprise.objects.all().delete()
+    assert _import(data, "again.xlsx", world.sup_a).result["created"] == 3
+    fields = [{k: v for k, v in r.items() if k not in ("id", "created_at", "updated_at")}
+              for r in Enterprise.objects.order_by("credit_code").values()]
+    assert fields == [{k: v for k, v in r.items() if k not in ("id", "created_at", "updated_at")} for r in snapshot]
+
+
+def test_the_upload_page_shows_the_report_then_imports(world, client_for):
+    c = client_for(world.sup_a)
+    bad = csv_bytes([HEAD, _row(1), _row(2, phone="99")], "gbk")
+    r = c.post("/enterprises/import/", {"file": SimpleUploadedFile("企业.csv", bad)})
+    body = r.content.decode()
+    assert r.status_code == 200 and "导入未执行" in body and "电话号码格式不正确" in body
+    assert Enterprise.objects.count() == 0
+    good = csv_bytes([HEAD, _row(1), _row(2)], "utf-8-sig")
+    r = c.post("/enterprises/import/", {"file": SimpleUploadedFile("企业.csv", good)})
+    assert r.status_code == 302 and Enterprise.objects.count() == 2
+    assert client_for(world.leader_p).get("/enterprises/import/").status_code == 403
+    template = c.get("/core/imports/template/enterprises/")
+    assert read_xlsx(template.content)[0][0] == "统一社会信用代码*"
+
+
+def test_the_cli_imports_and_exports(world, tmp_path: Path):
+    src = tmp_path / "企业.csv"
+    src.write_bytes(csv_bytes([HEAD, _row(1), _row(2)], "gbk"))
+    call_command("import", "enterprises", str(src), "--user", "t_admin")
+    assert Enterprise.objects.count() == 2
+    out = tmp_path / "out.xlsx"
+    call_command("export", "enterprises", str(out), "--user", "t_admin")
+    assert len(read_xlsx(out.read_bytes())) == 3
