@@ -96,3 +96,6 @@ def _http_error(request, exc):
 from ducha.core.api import router as core_router  # noqa: E402
 
 api.add_router("/", core_router)
+from ducha.problems.api import router as problems_router  # noqa: E402
+
+api.add_router("/problems", problems_router)

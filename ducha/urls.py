@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("core/", include("ducha.core.urls")),
+    path("problems/", include("ducha.problems.urls")),
     path("enterprises/", include("ducha.enterprises.urls")),
     path("policies/", include("ducha.policies.urls")),
     path("api/v1/", api.urls),

@@ -392,6 +392,8 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
     if actor is not None and actor.role not in transition.roles:
         raise PermissionDenied(f"当前角色无权执行“{transition.label}”")
     _check_scope(problem, actor)
+    if version is not None and version != problem.version:
+        raise Conflict(CONFLICT_MESSAGE)  # the form was filled in on an older state
     if problem.status == transition.target and problem.status not in transition.sources:
         return problem  # already there: nothing to do (STYLE §5)
     if problem.status not in transition.sources:

@@ -1,0 +1,189 @@
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ducha.core.imports import run_import
+from ducha.core.models import Notification
+from ducha.problems import services
+from ducha.problems.choices import ProblemStatus as S
+from ducha.problems.choices import Severity
+from ducha.problems.importers import ProblemImporter
+from ducha.problems.models import Problem, ProblemSource
+from ducha.problems.tests.factories import put, raise_problem
+from ducha.problems.tick import scan_deadlines
+
+PAGES = ["problems:list", "problems:board", "problems:numbers", "problems:ranking", "problems:weekly",
+         "problems:monthly", "problems:special", "problems:create", "problems:import"]
+
+
+def test_it_renders_every_page_for_a_supervisor(world, client_for):
+    p = raise_problem(world, severity=Severity.MAJOR)
+    c = client_for(world.sup_a)
+    for name in PAGES:
+        assert c.get(reverse(name)).status_code == 200, name
+    r = c.get(reverse("problems:detail", args=[p.pk]))
+    assert r.status_code == 200 and "开始整改" in r.content.decode() and "专题督导组" in r.content.decode()
+    assert p.number in c.get(reverse("problems:special")).content.decode()
+    assert c.get(reverse("problems:assign", args=[p.pk])).status_code == 200
+
+
+def test_it_shows_problems_inside_scope_and_404s_outside(world, client_for):
+    mine = raise_problem(world)
+    other = raise_problem(world, actor=world.sup_p, region=world.B1, lead_department=world.dB,
+                          enterprise_code=world.enterprise_code_b, subject_id=world.enterprise_code_b)
+    for user, sees, hidden in [(world.sup_a, mine, other), (world.liaison_a, mine, other), (world.ent, mine, other),
+                               (world.sup_b1, other, mine), (world.ent_b, other, mine), (world.liaison_b, other, mine)]:
+        c = client_for(user)
+        assert c.get(reverse("problems:detail", args=[sees.pk])).status_code == 200, user
+        assert c.get(reverse("problems:detail", args=[hidden.pk])).status_code == 404, user
+        listing = c.get(reverse("problems:list")).content.decode()
+        assert sees.number in listing and hidden.number not in listing
+        r = c.post(reverse("problems:action", args=[hidden.pk, "start"]), {"start-version": 1})
+        assert r.status_code == 404
+    assert Problem.objects.get(pk=other.pk).status == S.PENDING
+
+
+def test_it_lets_an_enterprise_answer_its_own_problem(world, client_for):
+    p = raise_problem(world)
+    c = client_for(world.ent)
+    r = c.post(reverse("problems:action", args=[p.pk, "start"]), {"start-version": 1})
+    assert r.status_code == 302
+    assert Problem.objects.get(pk=p.pk).status == S.RECTIFYING
+    r = c.post(reverse("problems:action", args=[p.pk, "request_close"]),
+               {"request_close-version": 2, "request_close-statement": "已整改"}, follow=True)
+    assert "佐证材料" in r.content.decode()
+    assert Problem.objects.get(pk=p.pk).status == S.RECTIFYING
+    assert c.get(reverse("problems:numbers")).status_code == 403
+
+
+def test_it_tells_a_stale_form_that_the_problem_changed(world, client_for):
+    p = put(raise_problem(world), status=S.RECHECKING, recheck_passed=True)
+    c = client_for(world.sup_a)
+    assert c.post(reverse("problems:action", args=[p.pk, "close"]), {"close-version": 1}).status_code == 302
+    r = c.post(reverse("problems:action", args=[p.pk, "close"]), {"close-version": 1}, follow=True)
+    assert "该问题已被他人修改,请刷新后重试" in r.content.decode()
+
+
+def test_it_filters_sorts_and_exports_the_ledger(world, client_for):
+    a = raise_problem(world, severity=Severity.MAJOR, title="重大问题甲", deadline=dt.date(2030, 1, 1))
+    b = raise_problem(world, title="一般问题乙", deadline=dt.date(2020, 1, 1), raised_on=dt.date(2019, 12, 1))
+    c = client_for(world.sup_a)
+    body = c.get(reverse("problems:list"), {"severity": "major"}).content.decode()
+    assert a.number in body and b.number not in body
+    body = c.get(reverse("problems:list"), {"overdue": "1", "sort": "-deadline"}).content.decode()
+    assert b.number in body and a.number not in body
+    r = c.get(reverse("problems:list"), {"severity": "major", "export": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.values)
+    assert rows[0][0] == "编号" and len(rows) == 2 and rows[1][0] == a.number
+    body = c.get(reverse("problems:list"), {"metric": "overdue", "part": "num"}).content.decode()
+    assert b.number in body and a.number not in body
+
+
+def test_it_bulk_assigns_from_the_list(world, client_for):
+    a, b = raise_problem(world), raise_problem(world)
+    c = client_for(world.sup_a)
+    c.post(reverse("problems:bulk_assign"), {"ids": [a.pk, b.pk], "lead_department": world.dA1.pk,
+                                             "responsible_person": "王科长"})
+    assert set(Problem.objects.values_list("lead_department", "responsible_person")) == {(world.dA1.pk, "王科长")}
+    r = client_for(world.liaison_a).post(reverse("problems:bulk_assign"), {"ids": [a.pk],
+                                                                           "lead_department": world.dA.pk})
+    assert r.status_code == 403
+
+
+def test_it_round_trips_the_standard_table(world, client_for):
+    raise_problem(world, description="政策宣传不到位", measures="开展宣讲", acceptance_criterion="知晓率达到80%")
+    c = client_for(world.sup_a)
+    r = c.get(reverse("problems:export_table"))
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.values)
+    assert list(rows[0][:5]) == ["问题描述", "责任部门", "整改措施", "完成时限", "验收标准"]
+    buf = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active.append(list(rows[0]))
+    wb.active.append(list(rows[1]))
+    wb.active.append(["", "不存在的局", "", "2026-13-01", "", "", "", "奇怪类", "", "", "", "", "", "", ""])
+    wb.save(buf)
+    report = run_import(ProblemImporter(), buf.getvalue(), "t.xlsx", actor=world.sup_a)
+    assert not report.ok
+    reasons = {(e.row, e.column) for e in report.row_errors}
+    assert {(3, "问题描述"), (3, "责任部门"), (3, "完成时限"), (3, "问题类别")} <= reasons
+    assert Problem.objects.count() == 1  # nothing half-written
+    buf = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active.append(list(rows[0]))
+    wb.active.append(list(rows[1]))
+    wb.save(buf)
+    report = run_import(ProblemImporter(), buf.getvalue(), "t.xlsx", actor=world.sup_a)
+    assert report.ok, report.as_dict()
+    copy = Problem.objects.order_by("-pk").first()
+    assert (copy.description, copy.lead_department, copy.acceptance_criterion) == (
+        "政策宣传不到位", world.dA, "知晓率达到80%")
+
+
+def test_it_warns_once_about_overdue_and_due_soon_problems(world):
+    late = raise_problem(world, raised_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 5, 15))
+    soon = raise_problem(world, raised_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 5, 21))
+    today = dt.date(2026, 5, 20)
+    first = scan_deadlines(today=today)
+    second = scan_deadlines(today=today)
+    assert (first["overdue"], first["due_soon"]) == (1, 1)
+    assert (second["overdue"], second["due_soon"], second["progress"]) == (0, 0, 0)
+    liaison_notes = Notification.objects.filter(recipient=world.liaison_a)
+    assert liaison_notes.filter(title__contains=late.number, title__startswith="问题逾期").count() == 1
+    assert liaison_notes.filter(title__contains=soon.number, title__startswith="问题即将到期").count() == 1
+    assert Notification.objects.filter(recipient=world.ent, title__contains="逾期").exists()
+    assert not Notification.objects.filter(recipient=world.liaison_b).exists()
+    # No April progress report by the 5th working day of May (after the Labour Day holiday).
+    assert first["progress"] == 6  # 2 problems × (liaison, enterprise user, recorder)
+
+
+def test_it_starts_a_lookback_when_due(world):
+    p = put(raise_problem(world), status=S.CLOSED, recheck_passed=True, closed_on=dt.date(2026, 1, 10),
+            due_at=dt.date(2026, 4, 10))
+    scan_deadlines(today=dt.date(2026, 4, 10))
+    scan_deadlines(today=dt.date(2026, 4, 10))
+    p = Problem.objects.get(pk=p.pk)
+    assert p.status == S.LOOKBACK and p.lookback_round == 1
+    assert p.events.filter(action="lookback_start").count() == 1
+
+
+def test_it_finds_and_merges_duplicates(world, client_for):
+    a = raise_problem(world, description="企业反映研发补助资金超期三个月未拨付到位")
+    b = raise_problem(world, source_kind="hotline", source_title="12345热线", description="研发补助资金超期未拨付,企业反映强烈")
+    c_ = raise_problem(world, description="窗口办事人员服务态度差")
+    client = client_for(world.sup_a)
+    body = client.get(reverse("problems:detail", args=[a.pk])).content.decode()
+    assert b.number in body and "疑似重复" in body and c_.number not in body.split("疑似重复")[1].split("问题来源")[0]
+    client.post(reverse("problems:merge", args=[a.pk]), {"duplicate": b.pk})
+    b = Problem.objects.get(pk=b.pk)
+    assert b.status == S.MERGED and b.merged_into_id == a.pk
+    assert ProblemSource.objects.filter(problem=a).count() == 2
+    body = client.get(reverse("problems:detail", args=[a.pk])).content.decode()
+    assert f"来自 {b.number}" in body  # the duplicate's timeline stays visible
+
+
+def test_it_reports_progress(world, client_for):
+    p = put(raise_problem(world), status=S.RECTIFYING)
+    c = client_for(world.liaison_a)
+    c.post(reverse("problems:progress", args=[p.pk]), {"month": "2026-04", "percent": 60, "content": "已拨付六成"})
+    assert p.progress_reports.get().percent == 60
+    with pytest.raises(Exception):  # noqa: B017 - service refuses reports on a closed problem
+        services.problem_report_progress(actor=world.liaison_a, problem=put(p, status=S.CLOSED), content="x")
+
+
+def test_it_builds_demo_problems_deterministically(db):
+    import random
+
+    from ducha.core.demo import build_core
+    from ducha.problems.demo import build_problems
+
+    build_core(random.Random(7), echo=lambda *a: None)
+    build_problems(rng=random.Random(7), echo=lambda *a: None)
+    statuses = set(Problem.objects.values_list("status", flat=True))
+    assert Problem.objects.count() == 150
+    assert {S.PENDING, S.RECTIFYING, S.CLOSED, S.CONSOLIDATED, S.RECTIFYING} <= statuses
+    assert Problem.objects.filter(rebounds__gt=0).exists()
