@@ -65,7 +65,7 @@ def apply_form_errors(form, exc: ValidationError) -> None:
 def handle_import(request, importer_name: str, *, title: str, back_url: str, template_url: str):
     """Upload page for any registered importer: small files are checked and applied at
     once; large ones run as a background job with progress."""
-    require(request.user, "imports.run") if importer_name not in ("regions", "holidays") else None
+    require(request.user, "imports.run")
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -218,7 +218,6 @@ def home(request):
             cal = calendar.WorkCalendar(range(today.year - 1, today.year + 2))
             context["today"] = {"date": today, "working": cal.is_working_day(today),
                                 "plus5": cal.add_working_days(today, 5), "plus10": cal.add_working_days(today, 10)}
-    context["modules"] = [item for item in context.get("nav", [])]
     return render(request, "core/home.html", context)
 
 
