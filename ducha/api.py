@@ -99,3 +99,8 @@ api.add_router("/", core_router)
 from ducha.problems.api import router as problems_router  # noqa: E402
 
 api.add_router("/problems", problems_router)
+from ducha.enterprises.api import router as enterprises_router  # noqa: E402
+from ducha.policies.api import router as policies_router  # noqa: E402
+
+api.add_router("/", enterprises_router)
+api.add_router("/", policies_router)
