@@ -151,6 +151,26 @@ class AuditEntry(models.Model):
     def changes(self) -> dict:
         return json.loads(self.changes_json or "{}")
 
+    def changes_display(self) -> list[tuple[str, object, object]]:
+        """(field label in Chinese, before, after) for the history panels."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type) if "." in self.object_type else None
+        except LookupError:
+            model = None
+        rows = []
+        for name, value in self.changes.items():
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:  # not a model field (e.g. a summary key)
+                    pass
+            before, after = (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (None, value)
+            rows.append((label, before, after))
+        return rows
+
 
 class AuditHead(models.Model):
     """The chain's head (last seq and hash): the row every append locks, and what

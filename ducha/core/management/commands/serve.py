@@ -19,9 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from waitress import serve
 
+        # Collect before the WSGI app (and WhiteNoise) is built, so it finds var/static.
+        call_command("collectstatic", "--noinput", verbosity=0)
         from ducha.wsgi import application
 
-        call_command("collectstatic", "--noinput", verbosity=0)
         worker = None
         if not opts["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "ducha.cli", "worker"], env=os.environ.copy())
