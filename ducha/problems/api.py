@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, access
@@ -117,7 +118,7 @@ def problem_create(request, payload: ProblemIn):
         department = access(Department, request.user, payload.lead_department_id)
     data = payload.dict(exclude={"region_code", "lead_department_id"})
     problem = services.problem_raise(actor=request.user, region=region, lead_department=department, **data)
-    return 201, problem
+    return Status(201, problem)
 
 
 @router.post("/{int:problem_id}/transition", response=ProblemOut, summary="推进整改环节(不含附件)")

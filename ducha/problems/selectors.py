@@ -270,6 +270,30 @@ def monthly_summary(user, *, month: Period, today: dt.date) -> dict:
             "totals": metrics(qs, as_of=as_of)}
 
 
+def reconciliation(user) -> list[dict]:
+    """对账销号 (reference/000 §3.1): per source, the problem list against the task list
+    (measures and a deadline) and the responsibility list (a lead department, and a named
+    person for 个性 problems), item by item; a source is settled when every item is closed."""
+    from ducha.problems.choices import Nature
+
+    has_task = ~Q(measures="") & ~Q(acceptance_criterion="")
+    has_owner = Q(lead_department__isnull=False) & (Q(nature=Nature.COMMON) | ~Q(responsible_person=""))
+    rows = (counted(problems_for(user)).values("source_kind", "source_title")
+            .annotate(problems=Count("pk"), tasks=Count("pk", filter=has_task),
+                      owners=Count("pk", filter=has_owner), closed=Count("pk", filter=CLOSED))
+            .order_by("source_kind", "source_title"))
+    from ducha.problems.choices import SourceKind
+
+    labels = dict(SourceKind.choices)
+    out = []
+    for row in rows:
+        row["source_label"] = labels.get(row["source_kind"], row["source_kind"])
+        row["aligned"] = row["problems"] == row["tasks"] == row["owners"]
+        row["settled"] = row["problems"] == row["closed"]
+        out.append(row)
+    return out
+
+
 def special_group(user):
     """专题督导组: every open 重大 problem, most urgent first."""
     return problems_for(user).filter(severity=Severity.MAJOR, status__in=OPEN_STATES).order_by("deadline", "pk")

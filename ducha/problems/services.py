@@ -292,7 +292,21 @@ def problem_assign(*, actor, problem: Problem, lead_department: Department | Non
     _event(problem, actor=actor, action="assign", label="交办", note=f"责任部门:{lead_department.name}"
            + (f";责任人:{responsible_person}" if responsible_person else ""), data={"changes": changes})
     audit_record(actor=actor, action="problem.assign", obj=problem, changes=changes)
+    _notify_assigned(problem, actor=actor)
     return problem
+
+
+def _notify_assigned(problem: Problem, *, actor) -> None:
+    """Tell the lead department's liaisons (once per department) that a problem is theirs."""
+    from django.urls import reverse
+
+    from ducha.core.services import notification_send
+
+    for user in problem.lead_department.users.filter(role=Role.LIAISON, is_active=True):
+        notification_send(recipient=user, title=f"新交办问题:{problem.number} {problem.title}"[:200],
+                          body=f"完成时限 {problem.deadline:%Y-%m-%d}。请制定整改方案并按月报送进展。",
+                          link=reverse("problems:detail", args=[problem.pk]), actor=actor,
+                          dedupe_key=f"problem-assign:{problem.pk}:{problem.lead_department_id}")
 
 
 def problems_bulk_assign(*, actor, problems, lead_department: Department, responsible_person: str = "") -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("weekly/", views.weekly, name="weekly"),
     path("monthly/", views.monthly, name="monthly"),
     path("special/", views.special, name="special"),
+    path("reconcile/", views.reconcile, name="reconcile"),
     path("import/", views.problem_import, name="import"),
     path("export/", views.problem_export_table, name="export_table"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),

@@ -79,6 +79,14 @@ def filter_problems(request, qs, today):
     if region_code := g.get("region", "").strip():
         region = Region.objects.restrict(request.user, VIEW).filter(code=region_code).first()
         qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    if source_title := g.get("source_title", "").strip():
+        qs = qs.filter(source_title=source_title)
+    if g.get("gap") == "task":
+        qs = qs.filter(Q(measures="") | Q(acceptance_criterion=""))
+    elif g.get("gap") == "owner":
+        qs = qs.filter(Q(lead_department__isnull=True) | Q(nature="individual", responsible_person=""))
+    if (region_id := g.get("region_id", "")).isdigit():
+        qs = qs.filter(region_id=int(region_id))
     if (department := g.get("department", "")).isdigit():
         qs = qs.filter(lead_department_id=int(department))
     if g.get("overdue") == "1":
@@ -359,7 +367,7 @@ def numbers(request):
     return render(request, "problems/numbers.html", {
         "period": period, "group": group, "groups": [(k, v[1]) for k, v in selectors.GROUPS.items()],
         "totals": selectors.metrics(qs, as_of=as_of), "rows": selectors.metrics_by(qs, group, as_of=as_of),
-        "group_param": {"department": "department", "region": "region", "category": "category",
+        "group_param": {"department": "department", "region": "region_id", "category": "category",
                         "severity": "severity", "source": "source"}[group],
         "periods": _period_options(today), "as_of": as_of,
     })
@@ -430,6 +438,12 @@ def monthly(request):
         return exported
     months = [(f"{today.year}-{m:02d}", f"{today.year}年{m}月") for m in range(today.month, 0, -1)]
     return render(request, "problems/monthly.html", {"s": summary, "month": month, "months": months})
+
+
+@login_required
+def reconcile(request):
+    _require_staff(request.user)
+    return render(request, "problems/reconcile.html", {"rows": selectors.reconciliation(request.user)})
 
 
 @login_required

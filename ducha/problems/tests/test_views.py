@@ -187,3 +187,57 @@ def test_it_builds_demo_problems_deterministically(db):
     assert Problem.objects.count() == 150
     assert {S.PENDING, S.RECTIFYING, S.CLOSED, S.CONSOLIDATED, S.RECTIFYING} <= statuses
     assert Problem.objects.filter(rebounds__gt=0).exists()
+
+
+def test_it_reconciles_the_three_lists_of_each_source(world, client_for):
+    raise_problem(world, source_title="第一轮巡查")
+    raise_problem(world, source_title="第一轮巡查", measures="", lead_department=None)
+    done = put(raise_problem(world, source_title="第二轮巡查"), status=S.CLOSED, recheck_passed=True)
+    from ducha.problems.selectors import reconciliation
+
+    rows = {r["source_title"]: r for r in reconciliation(world.sup_a)}
+    first, second = rows["第一轮巡查"], rows["第二轮巡查"]
+    assert (first["problems"], first["tasks"], first["owners"], first["aligned"]) == (2, 1, 1, False)
+    assert (second["problems"], second["closed"], second["settled"]) == (1, 1, True)
+    c = client_for(world.sup_a)
+    assert "三单未对齐" in c.get(reverse("problems:reconcile")).content.decode()
+    body = c.get(reverse("problems:list"), {"source_title": "第一轮巡查", "gap": "task"}).content.decode()
+    assert body.count("/problems/") and done.number not in body
+
+
+def test_it_drills_down_from_a_grouped_number(world, client_for):
+    a = raise_problem(world, deadline=dt.date(2020, 1, 1), raised_on=dt.date(2019, 12, 1))
+    b = raise_problem(world, deadline=dt.date(2020, 1, 1), raised_on=dt.date(2019, 12, 1), region=world.A2)
+    c = client_for(world.sup_a)
+    body = c.get(reverse("problems:numbers"), {"group": "region"}).content.decode()
+    assert f"region_id={world.A2.pk}" in body
+    body = c.get(reverse("problems:list"), {"metric": "overdue", "part": "num", "region_id": world.A2.pk}).content.decode()
+    assert b.number in body and a.number not in body
+
+
+def test_it_notifies_the_department_when_a_problem_is_assigned(world):
+    p = raise_problem(world, lead_department=None)
+    services.problem_assign(actor=world.sup_a, problem=p, lead_department=world.dA)
+    services.problem_assign(actor=world.sup_a, problem=p, lead_department=world.dA)
+    assert Notification.objects.filter(recipient=world.liaison_a, title__startswith="新交办问题").count() == 1
+
+
+def test_it_serves_the_api_in_scope(world, client_for):
+    p = raise_problem(world)
+    c = client_for(world.liaison_b)
+    assert c.get(f"/api/v1/problems/{p.pk}").status_code == 404
+    assert c.get("/api/v1/problems/").json() == []
+    c = client_for(world.sup_a)
+    assert [x["number"] for x in c.get("/api/v1/problems/").json()] == [p.number]
+    r = c.post("/api/v1/problems/", {"description": "接口录入的问题", "region_code": "990102", "deadline": "2030-01-01",
+                                     "source_kind": "analytics", "source_id": "A-9"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = c.post("/api/v1/problems/", {"description": "x", "region_code": "990102", "raised_on": "2026-05-01",
+                                     "deadline": "2026-04-01"}, content_type="application/json")
+    assert r.status_code == 400 and "不能早于发现日期" in r.json()["message"]
+    r = c.post(f"/api/v1/problems/{p.pk}/transition", {"action": "start", "version": 1},
+               content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "rectifying"
+    r = c.post(f"/api/v1/problems/{p.pk}/transition", {"action": "start", "version": 1},
+               content_type="application/json")
+    assert r.status_code == 409 and r.json()["message"] == "该问题已被他人修改,请刷新后重试"
