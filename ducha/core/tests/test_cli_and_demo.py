@@ -57,3 +57,14 @@ def test_vendored_assets_match_their_recorded_checksums():
     for row in rows:
         path, digest = row[3].strip(), row[4].strip()
         assert hashlib.sha256((vendor / path).read_bytes()).hexdigest() == digest, path
+
+
+def test_no_page_loads_anything_from_outside(world, client_for):
+    """Intranet first: scripts, styles, fonts and icons all come from the app itself."""
+    import re
+
+    c = client_for(world.admin)
+    for url in ("/login/", "/", "/core/regions/", "/core/users/", "/core/holidays/", "/core/audit/", "/api/v1/docs"):
+        body = c.get(url).content.decode()
+        external = re.findall(r'(?:src|href)="(https?://[^"]+)"', body)
+        assert external == [], f"{url} loads {external}"
