@@ -100,3 +100,27 @@ def test_user_admin_pages_need_the_admin_role(world, client_for):
         assert client_for(getattr(world, who)).get("/core/users/").status_code == 403
         assert client_for(getattr(world, who)).get("/core/audit/").status_code == 403
     assert client_for(world.admin).get("/core/users/").status_code == 200
+
+
+def test_owner_scoped_records_stay_with_their_owner(world, client_for):
+    from ducha.core import services
+    from ducha.core.jobs import job_create
+    from ducha.core.models import Notification
+
+    note = services.notification_send(recipient=world.sup_a, title="东城区整改逾期提醒")
+    job = job_create(actor=world.sup_a, kind="import", label="导入东城区企业", params={})
+    token, _ = services.api_token_create(actor=world.sup_a, name="东城区报表")
+    other = client_for(world.sup_b1)
+    assert "东城区整改逾期提醒" not in other.get("/core/notifications/").content.decode()
+    assert other.get("/api/v1/notifications").json() == []
+    assert other.get(f"/core/jobs/{job.pk}/").status_code == 404
+    assert other.get(f"/api/v1/jobs/{job.pk}").status_code == 404
+    assert "东城区报表" not in other.get("/core/profile/").content.decode()
+    # marking "all" read as someone else touches nothing of sup_a's
+    other.post("/core/notifications/")
+    assert Notification.objects.get(pk=note.pk).read_at is None
+    # revoking someone else's token is refused
+    assert other.post("/core/profile/", {"form": "revoke", "token": token.pk}).status_code == 404
+    owner = client_for(world.sup_a)
+    assert "东城区整改逾期提醒" in owner.get("/core/notifications/").content.decode()
+    assert owner.get(f"/api/v1/jobs/{job.pk}").json()["label"] == "导入东城区企业"
