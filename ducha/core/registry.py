@@ -19,6 +19,8 @@ EXPORTERS: dict[str, str] = {
 DEMO_STEPS: list[tuple[int, str]] = []
 # dotted paths of zero-argument scans run by ``ducha tick``; each must be idempotent.
 TICK_HANDLERS: list[str] = []
+# dotted paths of fn(user) -> list of home-page cards {"label", "value", "url", "help", "tone"}.
+HOME_WIDGETS: list[str] = []
 
 
 def register_importer(name: str, dotted: str) -> None:
@@ -38,6 +40,11 @@ def register_demo_step(order: int, dotted: str) -> None:
 def register_tick(dotted: str) -> None:
     if dotted not in TICK_HANDLERS:
         TICK_HANDLERS.append(dotted)
+
+
+def register_home_widget(dotted: str) -> None:
+    if dotted not in HOME_WIDGETS:
+        HOME_WIDGETS.append(dotted)
 
 
 def importer_for(name: str):

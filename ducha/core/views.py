@@ -195,23 +195,50 @@ def logout_view(request):
 # ------------------------------------------------------------------ home
 
 
+def _core_cards(user) -> list[dict]:
+    """The platform's own home cards for a user's role."""
+    cards = []
+    if user.role == Role.ENTERPRISE:
+        return [{"label": "本企业统一社会信用代码", "value": user.enterprise_code, "url": "", "help": "企业账号只能查看本企业的事项"}]
+    if user.role == Role.LIAISON and user.department_id:
+        cards.append({"label": "所属部门", "value": user.department.name,
+                      "url": reverse("core:department_detail", args=[user.department_id]),
+                      "help": "部门联络员负责本部门的进展填报、整改和自评"})
+    if user.is_staff_role and user.role != Role.LIAISON:
+        cards.append({"label": "辖区区划", "value": Region.objects.restrict(user, VIEW).count(),
+                      "url": reverse("core:regions"), "help": "本级及下级行政区划数量"})
+        cards.append({"label": "部门", "value": Department.objects.restrict(user, VIEW).count(),
+                      "url": reverse("core:departments"), "help": "辖区内的部门数量"})
+    if can(user, "users.manage"):
+        now = timezone.now()
+        users = User.objects.restrict(user, VIEW)
+        cards.append({"label": "用户", "value": users.count(), "url": reverse("core:users"), "help": "可管理的用户数量"})
+        locked = users.filter(locked_until__gt=now).count()
+        cards.append({"label": "锁定账号", "value": locked, "url": reverse("core:users"),
+                      "help": "连续登录失败被锁定的账号", "tone": "danger" if locked else ""})
+        cards.append({"label": "今日审计记录", "value": AuditEntry.objects.filter(at__date=timezone.localdate()).count(),
+                      "url": reverse("core:audit"), "help": "今天所有写操作的记录条数"})
+    if can(user, "imports.run"):
+        running = Job.objects.restrict(user, VIEW).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).count()
+        if running:
+            cards.append({"label": "进行中的后台任务", "value": running, "url": reverse("core:jobs"), "help": "导入、重建索引等"})
+    return cards
+
+
 @login_required
 def home(request):
+    """A home page per role: the platform's cards, then every module's (registered in HOME_WIDGETS)."""
+    from django.utils.module_loading import import_string
+
+    from ducha.core.registry import HOME_WIDGETS
+
     user = request.user
-    regions = Region.objects.restrict(user, VIEW)
-    context = {
-        "notifications": user.notifications.all()[:6],
-        "stats": [],
-    }
+    cards = _core_cards(user)
+    for dotted in HOME_WIDGETS:
+        cards.extend(import_string(dotted)(user) or [])
+    context = {"notifications": user.notifications.all()[:6], "stats": cards,
+               "role_hint": ROLE_HINTS.get(user.role, "")}
     if user.is_staff_role:
-        context["stats"] = [
-            {"label": "辖区区划", "value": regions.count(), "url": reverse("core:regions"), "help": "本级及下级行政区划数量"},
-            {"label": "部门", "value": Department.objects.restrict(user, VIEW).count(),
-             "url": reverse("core:departments"), "help": "可见范围内的部门数量"},
-        ]
-        if can(user, "users.manage"):
-            context["stats"].append({"label": "用户", "value": User.objects.restrict(user, VIEW).count(),
-                                     "url": reverse("core:users"), "help": "可管理的用户数量"})
         today = timezone.localdate()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -219,6 +246,17 @@ def home(request):
             context["today"] = {"date": today, "working": cal.is_working_day(today),
                                 "plus5": cal.add_working_days(today, 5), "plus10": cal.add_working_days(today, 10)}
     return render(request, "core/home.html", context)
+
+
+ROLE_HINTS = {
+    Role.ADMIN: "维护区划、部门、用户和节假日,执行数据导入,校验审计链。",
+    Role.SUPERVISOR: "制定督查计划、分派任务、审核进展、复查销号;数据范围为本级及下级区划。",
+    Role.LIAISON: "填报本部门的任务进展、整改情况和自评材料。",
+    Role.INSPECTOR: "按计划开展巡查,记录检查结果与证据。",
+    Role.EVALUATOR: "承担分派的评估与核查工作。",
+    Role.LEADER: "查看辖区的督查数据、排名和报告。",
+    Role.ENTERPRISE: "查看并答复本企业的问卷、巡查记录和整改事项,可提出申诉。",
+}
 
 
 # ------------------------------------------------------------------ regions & departments

@@ -71,7 +71,20 @@ def test_anonymous_users_are_sent_to_sign_in(db):
     assert Client().get("/api/v1/me").json()["message"] == "未登录或令牌无效"
 
 
-def test_every_role_has_a_home_page(world, client_for):
-    for who in ("admin", "sup_p", "liaison_a", "inspector_a", "evaluator_p", "leader_p", "ent"):
+def test_every_role_has_its_own_home_page(world, client_for):
+    expected = {
+        "admin": ["锁定账号", "今日审计记录", "维护区划"],
+        "sup_p": ["辖区区划", "制定督查计划"],
+        "liaison_a": ["所属部门", "明州市发改委", "填报本部门"],
+        "inspector_a": ["开展巡查"],
+        "evaluator_p": ["评估与核查"],
+        "leader_p": ["辖区区划", "排名和报告"],
+        "ent": [world.enterprise_code, "本企业"],
+    }
+    for who, texts in expected.items():
         resp = client_for(getattr(world, who)).get("/")
-        assert resp.status_code == 200 and "工作台" in resp.content.decode()
+        body = resp.content.decode()
+        assert resp.status_code == 200 and "工作台" in body
+        for text in texts:
+            assert text in body, f"{who}: {text}"
+    assert "锁定账号" not in client_for(world.sup_p).get("/").content.decode()
