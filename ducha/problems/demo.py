@@ -34,6 +34,7 @@ SOURCE_TITLES = {
 FATES = [("pending", 12), ("rectifying", 30), ("overdue", 12), ("close_requested", 6), ("rechecking", 5),
          ("failed_recheck", 6), ("closed", 25), ("consolidated", 10), ("rebound", 6), ("appealing", 3),
          ("postponed", 4)]
+OPEN_FATES = {"pending", "rectifying", "close_requested", "rechecking", "failed_recheck", "appealing", "postponed"}
 
 
 def build_problems(*, rng, scale="demo", echo=print):
@@ -50,12 +51,13 @@ def build_problems(*, rng, scale="demo", echo=print):
         by_enterprise = rng.random() < 0.5
         company = rng.choice(COMPANIES)
         enterprise_code = DEMO_ENTERPRISE_CODE if dept.region.code == "990102" and by_enterprise else ""
-        raised = today - dt.timedelta(days=rng.randint(20, 300))
         if fate == "overdue":
-            deadline = today - dt.timedelta(days=rng.randint(1, 15))
-            raised = min(raised, deadline - dt.timedelta(days=20))
+            deadline = today - dt.timedelta(days=rng.randint(1, 20))
+        elif fate in OPEN_FATES:
+            deadline = today + dt.timedelta(days=rng.randint(2, 90))
         else:
-            deadline = raised + dt.timedelta(days=rng.randint(30, 120))
+            deadline = today - dt.timedelta(days=rng.randint(30, 240))
+        raised = min(today - dt.timedelta(days=5), deadline - dt.timedelta(days=rng.randint(30, 120)))
         severity = rng.choices(list(Severity), weights=[70, 22, 8])[0]
         nature = Nature.INDIVIDUAL if rng.random() < 0.3 else Nature.COMMON
         p = services.problem_raise(

@@ -155,7 +155,8 @@ class ProblemEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     actor_name = models.CharField("操作人", max_length=150, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    on = models.DateField("业务日期", null=True, blank=True, help_text="事项发生的日期(补录时可早于记录时间)")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "问题动态"

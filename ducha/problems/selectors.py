@@ -133,6 +133,8 @@ class Metric:
 
     @property
     def value(self):
+        if self.unit == "个":
+            return self.numerator
         if not self.denominator:
             return None
         if self.unit == "%":

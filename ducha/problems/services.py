@@ -110,9 +110,11 @@ def due_for(*, status: str, deadline: dt.date, today: dt.date, closed_on: dt.dat
     return None
 
 
-def _event(problem, *, actor, action, label, from_status="", to_status="", note="", data=None) -> ProblemEvent:
+def _event(problem, *, actor, action, label, from_status="", to_status="", note="", data=None,
+           on: dt.date | None = None) -> ProblemEvent:
     event = ProblemEvent(problem=problem, action=action, label=label, from_status=from_status, to_status=to_status,
-                         note=note, data=data or {}, actor=actor if getattr(actor, "pk", None) else None,
+                         note=note, data=data or {}, on=on or _today(),
+                         actor=actor if getattr(actor, "pk", None) else None,
                          actor_name=_actor_name(actor))
     event.save()
     return event
@@ -224,7 +226,7 @@ def problem_raise(*, actor, source_kind: str, source_id: str = "", source_title:
         problem.cooperating_departments.set(cooperating_departments)
     ProblemSource(problem=problem, source_kind=source_kind, source_id=problem.source_id,
                   source_title=problem.source_title, description=description, raised_on=raised_on).save()
-    event = _event(problem, actor=actor, action="raise", label="发现问题", to_status=S.PENDING,
+    event = _event(problem, actor=actor, action="raise", label="发现问题", to_status=S.PENDING, on=raised_on,
                    data={"source": f"{problem.get_source_kind_display()} {problem.source_title}".strip()})
     _store_evidence(problem, evidence, actor=actor, event=event)
     audit_record(actor=actor, action="problem.raise", obj=problem,
@@ -338,7 +340,7 @@ def problem_extend(*, actor, problem: Problem, new_deadline: dt.date, reason: st
         raise ValidationError({"reason": "请填写延期理由"})
     before = snapshot(problem, PROBLEM_FIELDS)
     _cas_update(problem, version=version, deadline=new_deadline, due_at=new_deadline)
-    _event(problem, actor=actor, action="extend", label="延期", note=reason,
+    _event(problem, actor=actor, action="extend", label="延期", note=reason, on=today,
            data={"from": before["deadline"], "to": new_deadline.isoformat()})
     audit_record(actor=actor, action="problem.extend", obj=problem,
                  changes=diff(before, snapshot(problem, PROBLEM_FIELDS)))
@@ -471,7 +473,7 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
         lookback_round=values.get("lookback_round", problem.lookback_round))
     _cas_update(problem, version=version, **values)
     event = _event(problem, actor=actor, action=action, label=transition.label, from_status=old,
-                   to_status=transition.target, note=note, data=data)
+                   to_status=transition.target, note=note, data=data, on=today)
     _store_evidence(problem, evidence, actor=actor, event=event)
     if recheck is not None:
         recheck.save()

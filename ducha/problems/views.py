@@ -174,7 +174,7 @@ def problem_create(request):
 def _timeline(problem):
     ids = [problem.pk, *problem.merged_problems.values_list("pk", flat=True)]
     return (ProblemEvent.objects.filter(problem_id__in=ids).select_related("problem")
-            .prefetch_related("evidence").order_by("at", "pk"))
+            .prefetch_related("evidence").order_by("on", "at", "pk"))
 
 
 @login_required
@@ -365,7 +365,7 @@ def numbers(request):
     qs = period.filter(selectors.problems_for(user))
     as_of = period.as_of(today)
     return render(request, "problems/numbers.html", {
-        "period": period, "group": group, "groups": [(k, v[1]) for k, v in selectors.GROUPS.items()],
+        "period": period, "group": group, "group_choices": [(k, v[1]) for k, v in selectors.GROUPS.items()],
         "totals": selectors.metrics(qs, as_of=as_of), "rows": selectors.metrics_by(qs, group, as_of=as_of),
         "group_param": {"department": "department", "region": "region_id", "category": "category",
                         "severity": "severity", "source": "source"}[group],
@@ -414,7 +414,7 @@ def weekly(request):
     if exported:
         return exported
     missing, month = selectors.progress_overdue(user, today=today)
-    return render(request, "problems/weekly.html", {"groups": groups, "today": today,
+    return render(request, "problems/weekly.html", {"dispatch": groups, "today": today,
                                                     "missing": missing.order_by("lead_department__name")[:200],
                                                     "missing_month": month})
 

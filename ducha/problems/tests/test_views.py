@@ -241,3 +241,17 @@ def test_it_serves_the_api_in_scope(world, client_for):
     r = c.post(f"/api/v1/problems/{p.pk}/transition", {"action": "start", "version": 1},
                content_type="application/json")
     assert r.status_code == 409 and r.json()["message"] == "该问题已被他人修改,请刷新后重试"
+
+
+def test_it_lists_overdue_and_due_soon_problems_in_the_weekly_dispatch(world, client_for):
+    late = raise_problem(world, raised_on=dt.date(2019, 1, 1), deadline=dt.date(2019, 2, 1))
+    far = raise_problem(world, deadline=dt.date(2035, 1, 1))
+    c = client_for(world.sup_a)
+    body, missing = c.get(reverse("problems:weekly")).content.decode().split("整改进展月报未报送")
+    assert late.number in body and far.number not in body and "明州市发改委" in body
+    assert far.number in missing  # being rectified, and no report for last month
+    r = c.get(reverse("problems:weekly"), {"export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)
+    assert rows[1][0] == "明州市发改委" and rows[1][2] == late.number
+    body = c.get(reverse("problems:numbers"), {"group": "category"}).content.decode()
+    assert "按问题类别" in body and "执行偏差" in body
