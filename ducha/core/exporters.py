@@ -18,7 +18,7 @@ def export_holidays(actor):
 def export_departments(actor):
     qs = Department.objects.restrict(actor, VIEW).select_related("region")
     return "部门", ["部门名称", "简称", "所属区划代码", "所属区划", "状态"], (
-        (d.name, d.short_name, d.region.code, d.region.name, "启用" if d.is_active else "停用") for d in qs)
+        (d.name, d.short_name, d.region.code, d.region.name, "启用" if d.is_active else "停用") for d in qs.iterator())
 
 
 def export_users(actor):

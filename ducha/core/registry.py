@@ -8,6 +8,8 @@ from django.utils.module_loading import import_string
 IMPORTERS: dict[str, str] = {
     "regions": "ducha.core.importers.RegionImporter",
     "holidays": "ducha.core.importers.HolidayImporter",
+    "departments": "ducha.core.importers.DepartmentImporter",
+    "users": "ducha.core.importers.UserImporter",
 }
 EXPORTERS: dict[str, str] = {
     "regions": "ducha.core.exporters.export_regions",

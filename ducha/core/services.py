@@ -176,6 +176,25 @@ def department_update(*, actor, department: Department, name: str, region: Regio
     return department
 
 
+@transaction.atomic
+def departments_import(*, actor, rows: list[dict]) -> dict:
+    """Create departments, or update their short names, from checked rows (region, name, short_name)."""
+    require(actor, "regions.manage")
+    created = updated = 0
+    for row in rows:
+        if not in_scope(row["region"], actor, CHANGE):
+            raise PermissionDenied(f"无权在{row['region'].name}设置部门")
+        department = Department.objects.filter(region=row["region"], name=row["name"]).first()
+        if department is None:
+            department_create(actor=actor, name=row["name"], region=row["region"], short_name=row["short_name"])
+            created += 1
+        elif department.short_name != row["short_name"]:
+            department_update(actor=actor, department=department, name=department.name, region=department.region,
+                              short_name=row["short_name"], is_active=department.is_active)
+            updated += 1
+    return {"created": created, "updated": updated, "rows": len(rows)}
+
+
 # ---------------------------------------------------------------- users
 
 
@@ -261,6 +280,25 @@ def user_update(*, actor, user: User, full_name: str, role: str, region: Region 
     if changes:
         audit_record(actor=actor, action="user.update", obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def users_import(*, actor, rows: list[dict]) -> dict:
+    """Create users or update their details from checked rows; existing passwords are kept."""
+    require(actor, "users.manage")
+    created = updated = 0
+    for row in rows:
+        user = User.objects.filter(username=row["username"]).first()
+        fields = {k: row[k] for k in ("full_name", "role", "region", "department", "enterprise_code", "phone")}
+        if user is None:
+            user_create(actor=actor, username=row["username"], password=row["password"], **fields)
+            created += 1
+        else:
+            before = snapshot(user, USER_FIELDS)
+            user_update(actor=actor, user=user, is_active=user.is_active, **fields)
+            if snapshot(user, USER_FIELDS) != before:
+                updated += 1
+    return {"created": created, "updated": updated, "rows": len(rows)}
 
 
 @transaction.atomic

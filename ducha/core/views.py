@@ -338,6 +338,20 @@ def region_import(request):
 
 
 @login_required
+def department_import(request):
+    require(request.user, "regions.manage")
+    return handle_import(request, "departments", title="部门", back_url=reverse("core:departments"),
+                         template_url=reverse("core:import_template", args=["departments"]))
+
+
+@login_required
+def user_import(request):
+    require(request.user, "users.manage")
+    return handle_import(request, "users", title="用户", back_url=reverse("core:users"),
+                         template_url=reverse("core:import_template", args=["users"]))
+
+
+@login_required
 def import_template(request, name):
     try:
         importer = importer_for(name)()

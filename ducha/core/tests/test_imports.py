@@ -198,3 +198,42 @@ def test_a_known_real_format_credit_code_passes():
 def test_text_normalisation():
     assert clean_text("  明州\u3000 市  ") == "明州 市"
     assert clean_code(" ９１３５ 0100Ｍ ") == "913501 00M".replace(" ", "")
+
+
+def test_departments_import_creates_and_updates_within_scope(world, client_for):
+    from ducha.core.importers import DepartmentImporter
+    from ducha.core.models import Department
+
+    data = "部门名称,简称,所属区划代码\n明州市统计局,统计局,990100\n明州市发改委,发改委,990100\n".encode("gbk")
+    report = run_import(DepartmentImporter(), data, "d.csv", actor=world.admin)
+    assert report.ok and report.result == {"created": 1, "updated": 1, "rows": 2}
+    assert Department.objects.get(name="明州市发改委").short_name == "发改委"
+    outside = run_import(DepartmentImporter(), "部门名称,所属区划代码\n清河市统计局,990200\n".encode(), "d.csv",
+                         actor=_admin_of_city_a(world))
+    assert not outside.ok and "不在您的管辖范围内" in outside.row_errors[0].reason
+
+
+def _admin_of_city_a(world):
+    from ducha.core import services
+
+    return services.user_create(actor=None, username="t_admin_a", full_name="x", role="admin", region=world.A,
+                                password="Abcdef@12345")
+
+
+def test_users_import_checks_every_row_and_creates_them_all(world):
+    from ducha.core.importers import UserImporter
+    from ducha.core.models import User
+
+    rows = ("用户名,姓名,角色,所属区划代码,所属部门,企业信用代码,手机号,初始密码\n"
+            "u1,张三,督查人员,990102,,,13905431234,Abcdef@12345\n"
+            "u2,李四,部门联络员,,明州市发改委,,,Abcdef@12345\n"
+            f"u3,王五,企业用户,990102,,{world.enterprise_code},,Abcdef@12345\n")
+    bad = rows + "u4,赵六,皇帝,990102,,,,Abcdef@12345\nu5,钱七,督查人员,990102,,,12345,\n"
+    report = run_import(UserImporter(), bad.encode("gbk"), "u.csv", actor=world.admin)
+    reasons = {(e.row, e.column) for e in report.row_errors}
+    assert {(5, "角色"), (6, "手机号"), (6, "初始密码")} <= reasons
+    assert not User.objects.filter(username__in=["u1", "u2", "u3"]).exists()
+    report = run_import(UserImporter(), rows.encode("gbk"), "u.csv", actor=world.admin)
+    assert report.ok, report.as_dict()
+    assert User.objects.get(username="u2").region == world.A and User.objects.get(username="u2").department == world.dA
+    assert User.objects.get(username="u3").enterprise_code == world.enterprise_code
