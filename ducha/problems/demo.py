@@ -25,6 +25,7 @@ FINDINGS = [
 ]
 COMPANIES = ["明州恒达机械有限公司", "东城新材料科技有限公司", "临江食品有限公司", "青山纺织有限公司", "清河智能装备有限公司",
              "白水生物医药有限公司", "安平物流有限公司", "北原电子有限公司", "南湖农业发展有限公司", "石桥建材有限公司"]
+DEMO_COMPANY = "明州东城鑫达机械制造有限公司"
 SOURCE_TITLES = {
     SourceKind.INSPECTION: "2026年营商环境专项巡查", SourceKind.EVALUATION: "2026年上半年惠企政策“三评”",
     SourceKind.FORWARDING: "政策转发落实督导", SourceKind.ANALYTICS: "多源数据比对预警",
@@ -51,6 +52,8 @@ def build_problems(*, rng, scale="demo", echo=print):
         by_enterprise = rng.random() < 0.5
         company = rng.choice(COMPANIES)
         enterprise_code = DEMO_ENTERPRISE_CODE if dept.region.code == "990102" and by_enterprise else ""
+        if enterprise_code:
+            company = DEMO_COMPANY  # the demo enterprise user's own company (enterprises demo)
         if fate == "overdue":
             deadline = today - dt.timedelta(days=rng.randint(1, 20))
         elif fate in OPEN_FATES:

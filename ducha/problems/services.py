@@ -437,7 +437,7 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
         recheck = Recheck(problem=problem, method=method, report=report, reasons=note if not passed else "",
                           result=RecheckResult.PASSED if passed else RecheckResult.FAILED,
                           checker=actor if getattr(actor, "pk", None) else None)
-        data.update(method=method, report=report)
+        data.update(method=RecheckMethod(method).label, report=report)
     elif action == "close":
         if not problem.recheck_passed:
             raise ValidationError("复查通过后才能销号")
