@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --postgres
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

@@ -1,8 +1,9 @@
-"""Run the benchmarks: ``make bench`` (or ``python bench/run.py [name ...]``).
+"""Run the benchmarks: ``make bench`` (or ``python bench/run.py [--postgres] [name ...]``).
 
-Each ``bench/bench_<name>.py`` has ``run(report)``; results go to
-``bench/results/<name>.json`` and are printed. Benchmarks use their own database
-(SQLite under a temporary directory unless DATABASE_URL is set), never ``var/``.
+Each ``bench/bench_<name>.py`` has ``run(results)``; results go to
+``bench/results/<name>-<database>.json`` and are printed. Benchmarks use their own
+database, never ``var/``: SQLite in a temporary directory, or with ``--postgres`` a
+throwaway PostgreSQL cluster (the same one the test suite starts), or DATABASE_URL.
 """
 
 import importlib
@@ -47,4 +48,20 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--postgres" in args:
+        args.remove("--postgres")
+        sys.path.insert(0, str(HERE.parent / "scripts"))
+        from runtests import Cluster, pg_bindir
+
+        bindir = pg_bindir()
+        if bindir is None:
+            sys.exit("PostgreSQL server binaries not found (initdb/pg_ctl)")
+        cluster = Cluster(bindir)
+        try:
+            os.environ["DATABASE_URL"] = cluster.start()
+            main(args)
+        finally:
+            cluster.stop()
+    else:
+        main(args)

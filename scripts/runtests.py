@@ -53,6 +53,7 @@ class Cluster:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
         opts = f"-k {self.sock} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-w", "-l", str(self.base / "log"), "start")
+        self._run("createdb", "-h", str(self.sock), "-U", "postgres", "ducha")
         return f"postgres://postgres@/ducha?host={self.sock}"
 
     def stop(self) -> None:

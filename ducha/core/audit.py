@@ -91,8 +91,11 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
         object_repr = object_repr or str(obj)
     kind, detail = current_source()
     actor_obj = actor if getattr(actor, "pk", None) else None
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    # No savepoint: the entry belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:  # only before migration 0002 has run
+            head = AuditHead.objects.create(pk=1)
         seq = head.seq + 1
         at = timezone.now()
         fields = dict(
