@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 
 import jieba
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils.safestring import mark_safe
 
@@ -132,12 +133,24 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     return highlight(("…" if start else "") + piece + ("…" if hit + width < len(text) else ""), query)
 
 
-def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, batch: int = 5000) -> int:
-    """Replace the terms of the given documents (id -> {term: weight}) in bulk."""
+def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, fresh: bool = False,
+                  batch: int = 5000) -> int:
+    """Replace the terms of the given documents (id -> {term: weight}) in bulk.
+
+    ``fresh`` skips the delete for documents created in the same transaction. Rows go in
+    through one parameterised INSERT run with executemany: plain SQL both databases
+    take, and several times faster than building model instances for millions of terms.
+    """
     doc = term_model.doc_field
     ids = list(docs_terms)
-    for i in range(0, len(ids), 900):
-        term_model.objects.filter(**{f"{doc}_id__in": ids[i:i + 900]}).delete()
-    rows = [term_model(**{f"{doc}_id": pk}, term=t, weight=w) for pk, terms in docs_terms.items() for t, w in terms.items()]
-    term_model.objects.bulk_create(rows, batch_size=batch)
+    if not fresh:
+        for i in range(0, len(ids), 900):
+            term_model.objects.filter(**{f"{doc}_id__in": ids[i:i + 900]}).delete()
+    table = connection.ops.quote_name(term_model._meta.db_table)
+    column = connection.ops.quote_name(term_model._meta.get_field(doc).column)
+    sql = f"INSERT INTO {table} ({column}, term, weight) VALUES (%s, %s, %s)"
+    rows = [(pk, t, w) for pk, terms in docs_terms.items() for t, w in terms.items()]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), batch):
+            cursor.executemany(sql, rows[i:i + batch])
     return len(rows)

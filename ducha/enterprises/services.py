@@ -171,7 +171,7 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
         _raise(problems)
     enterprise = Enterprise(**data)
     enterprise.save()
-    search.rebuild_terms(EnterpriseTerm, {enterprise.pk: enterprise_terms(enterprise)})
+    search.rebuild_terms(EnterpriseTerm, {enterprise.pk: enterprise_terms(enterprise)}, fresh=True)
     audit_record(actor=actor, action="enterprise.create", obj=enterprise,
                  changes=diff(None, snapshot(enterprise, FIELDS)))
     return enterprise
@@ -275,12 +275,12 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
         done += len(to_update[i:i + IMPORT_BATCH])
         if progress:
             progress(done, total, "更新已有企业")
-    indexed = to_create + renamed
-    for i in range(0, len(indexed), IMPORT_BATCH * 5):
-        chunk = indexed[i:i + IMPORT_BATCH * 5]
-        search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in chunk})
-        if progress:
-            progress(done, total, f"更新检索索引 {min(i + len(chunk), len(indexed))}/{len(indexed)}")
+    for fresh, indexed in ((True, to_create), (False, renamed)):
+        for i in range(0, len(indexed), IMPORT_BATCH * 5):
+            chunk = indexed[i:i + IMPORT_BATCH * 5]
+            search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in chunk}, fresh=fresh)
+            if progress:
+                progress(done, total, f"更新检索索引 {min(i + len(chunk), len(indexed))}/{len(indexed)}")
     result = {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged, "rows": total}
     audit_record(actor=actor, action="enterprise.import", object_type="enterprises.enterprise",
                  object_repr=f"导入市场主体 {total} 行",

@@ -9,6 +9,7 @@ class PoliciesConfig(AppConfig):
     def ready(self):
         from ducha.core.api import register_history_model
         from ducha.core.registry import register_demo_step, register_exporter, register_importer
+        from ducha.policies import jobs  # noqa: F401  (registers the "reindex" job handler)
         from ducha.policies.models import Policy
 
         register_importer("policies", "ducha.policies.importers.PolicyImporter")

@@ -171,7 +171,7 @@ def policy_create(*, actor, **fields) -> Policy:
     policy.save()
     policy.cooperating_departments.set(cooperating)
     _write_points(policy, points)
-    search.rebuild_terms(PolicyTerm, {policy.pk: policy_terms(policy, points)})
+    search.rebuild_terms(PolicyTerm, {policy.pk: policy_terms(policy, points)}, fresh=True)
     audit_record(actor=actor, action="policy.create", obj=policy, changes=diff(None, _snapshot(policy, points, cooperating)))
     return policy
 
@@ -268,16 +268,19 @@ def policies_import(*, actor, rows: list[dict], progress: Callable | None = None
         done += len(to_update[i:i + IMPORT_BATCH])
         if progress:
             progress(done, total, "更新已有政策")
+    created = {p.pk for p in to_create}
     for i in range(0, len(changed_rows), IMPORT_BATCH):
         chunk = changed_rows[i:i + IMPORT_BATCH]
         pids = [p.pk for p, _ in chunk]
-        PolicyPoint.objects.filter(policy_id__in=pids).delete()
-        through.objects.filter(policy_id__in=pids).delete()
+        fresh = all(p.pk in created for p, _ in chunk)
+        if not fresh:
+            PolicyPoint.objects.filter(policy_id__in=pids).delete()
+            through.objects.filter(policy_id__in=pids).delete()
         PolicyPoint.objects.bulk_create([PolicyPoint(policy_id=p.pk, seq=n, text=t)
                                          for p, row in chunk for n, t in enumerate(row["points"], 1)])
         through.objects.bulk_create([through(policy_id=p.pk, department_id=d.pk) for p, row in chunk
                                      for d in row["cooperating"]])
-        search.rebuild_terms(PolicyTerm, {p.pk: policy_terms(p, row["points"]) for p, row in chunk})
+        search.rebuild_terms(PolicyTerm, {p.pk: policy_terms(p, row["points"]) for p, row in chunk}, fresh=fresh)
         if progress:
             progress(done, total, f"更新要点与检索索引 {i + len(chunk)}/{len(changed_rows)}")
     result = {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged, "rows": total}

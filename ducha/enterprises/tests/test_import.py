@@ -144,3 +144,30 @@ def test_the_cli_imports_and_exports(world, tmp_path: Path):
     out = tmp_path / "out.xlsx"
     call_command("export", "enterprises", str(out), "--user", "t_admin")
     assert len(read_xlsx(out.read_bytes())) == 3
+
+
+def test_a_large_upload_runs_as_a_background_job_with_progress(world, client_for, settings, tmp_path,
+                                                               django_capture_on_commit_callbacks):
+    from ducha.core.models import Job
+
+    settings.DUCHA_INLINE_IMPORT_BYTES = 10
+    settings.MEDIA_ROOT = tmp_path
+    c = client_for(world.sup_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/enterprises/import/", {"file": SimpleUploadedFile("企业.csv", csv_bytes([HEAD, _row(1), _row(2)]))})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"].endswith(f"/core/jobs/{job.pk}/")
+    assert job.status == "succeeded" and job.result["result"]["created"] == 2 and job.percent == 100
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post("/enterprises/import/", {"file": SimpleUploadedFile("企业.csv", csv_bytes([HEAD, _row(3, phone="1")]))})
+    failed = Job.objects.order_by("-pk").first()
+    assert failed.status == "failed" and "导入未执行" in failed.error
+    assert Enterprise.objects.count() == 2
+    assert "电话号码格式不正确" in c.get(f"/core/jobs/{failed.pk}/").content.decode()
+
+
+def test_apply_reports_progress(world):
+    calls = []
+    report = run_import(EnterpriseImporter(), csv_bytes([HEAD, _row(1), _row(2)]), "企业.csv", actor=world.sup_a,
+                        progress=lambda done, total=0, message="": calls.append((done, total, message)))
+    assert report.ok and calls[0][:2] == (2, 2) and calls[-1] == (2, 2, "完成")

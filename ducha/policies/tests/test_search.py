@@ -73,3 +73,19 @@ def test_it_finds_enterprises_by_name_words_and_credit_code_prefix(world, client
 
 def test_highlight_escapes_html(world):
     assert str(search.highlight("<b>小微企业</b>", "小微企业")) == "&lt;b&gt;<mark>小微企业</mark>&lt;/b&gt;"
+
+
+def test_reindex_rebuilds_terms_through_a_job(world):
+    from django.core.management import call_command
+
+    p = policy(n=1, title="关于支持小微企业融资的若干措施")
+    enterprise(n=1, name="明州鑫达机械制造有限公司")
+    PolicyTerm.objects.all().delete()
+    EnterpriseTerm.objects.all().delete()
+    call_command("reindex", "--user", "t_admin")
+    assert [x.pk for x in search.search(Policy.objects.all(), PolicyTerm, "小微企业")] == [p.pk]
+    assert search.search(Enterprise.objects.all(), EnterpriseTerm, "机械").count() == 1
+    from ducha.core.models import Job
+
+    job = Job.objects.get(kind="reindex")
+    assert job.status == "succeeded" and job.result == {"enterprises": 1, "policies": 1}
