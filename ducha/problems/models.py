@@ -236,3 +236,24 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.problem_id} {self.month}"
+
+
+class SavedView(models.Model):
+    """A user's named set of ledger filters (a query string), offered as a shortcut on the list."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_views")
+    name = models.CharField("名称", max_length=50)
+    query = models.CharField("筛选条件", max_length=500)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    scope = ScopeSpec(owner="owner_id", view_roles=frozenset(), change_roles=frozenset())
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "台账视图"
+        verbose_name_plural = "台账视图"
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="problem_view_unique_name")]
+
+    def __str__(self):
+        return self.name

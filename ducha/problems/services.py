@@ -40,7 +40,15 @@ from ducha.problems.choices import (
     SourceKind,
     SubjectKind,
 )
-from ducha.problems.models import Evidence, Problem, ProblemEvent, ProblemSource, ProgressReport, Recheck
+from ducha.problems.models import (
+    Evidence,
+    Problem,
+    ProblemEvent,
+    ProblemSource,
+    ProgressReport,
+    Recheck,
+    SavedView,
+)
 
 S = ProblemStatus
 CONFLICT_MESSAGE = "该问题已被他人修改,请刷新后重试"
@@ -529,6 +537,43 @@ def problems_import(*, actor, rows: list[dict]) -> dict:
         data = {k: v for k, v in row.items() if not k.startswith("_")}
         problem_raise(actor=actor, **data)
     return {"created": len(rows), "rows": len(rows)}
+
+
+# ---------------------------------------------------------------- saved views
+
+SAVED_VIEW_DROP = {"page", "export", "csrfmiddlewaretoken", "name"}
+
+
+@transaction.atomic
+def saved_view_create(*, actor, name: str, query: str) -> SavedView:
+    """Save the ledger's current filters under a name (replacing a view of the same name)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    name = clean_text(name)[:50]
+    if not name:
+        raise ValidationError({"name": "请填写视图名称"})
+    pairs = [(k, v) for k, v in parse_qsl(query or "", keep_blank_values=False) if k not in SAVED_VIEW_DROP]
+    query = urlencode(pairs)[:500]
+    if not query:
+        raise ValidationError({"name": "当前没有筛选条件,无需保存"})
+    view = SavedView.objects.filter(owner=actor, name=name).first()
+    before = snapshot(view, ["name", "query"]) if view else None
+    if view is None:
+        view = SavedView(owner=actor, name=name, query=query)
+        view.save()
+    else:
+        view.query = query
+        view.save(update_fields=["query"])
+    audit_record(actor=actor, action="problem_view.save", obj=view, changes=diff(before, snapshot(view, ["name", "query"])))
+    return view
+
+
+@transaction.atomic
+def saved_view_delete(*, actor, view: SavedView) -> None:
+    if view.owner_id != actor.pk:
+        raise PermissionDenied("只能删除自己的视图")
+    audit_record(actor=actor, action="problem_view.delete", obj=view, changes=diff(snapshot(view, ["name", "query"]), None))
+    view.delete()
 
 
 # Roles that answer for a problem (notified of deadlines, may report progress).

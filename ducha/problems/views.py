@@ -38,7 +38,7 @@ from ducha.problems.forms import (
     ProgressForm,
     TransitionForm,
 )
-from ducha.problems.models import Evidence, Problem, ProblemEvent
+from ducha.problems.models import Evidence, Problem, ProblemEvent, SavedView
 
 SORTS = {"number": "number", "raised": "raised_on", "deadline": "deadline", "due": "due_at", "status": "status",
          "severity": "severity", "department": "lead_department__name"}
@@ -107,6 +107,8 @@ def _filter_context(request, user):
         "regions": Region.objects.restrict(user, VIEW).filter(level__lte=3).order_by("path") if staff else [],
         "departments": Department.objects.restrict(user, VIEW).order_by("region__code", "name") if staff else [],
         "f": request.GET,
+        "saved_views": SavedView.objects.restrict(user, VIEW),
+        "current_query": querystring_without(request, "page", "sort", "export"),
     }
 
 
@@ -132,6 +134,28 @@ def problem_list(request):
         "bulk_form": BulkAssignForm(user=user) if _is_supervisor(user) else None,
         **_filter_context(request, user),
     })
+
+
+@login_required
+@require_POST
+def saved_view_save(request):
+    try:
+        view = services.saved_view_create(actor=request.user, name=request.POST.get("name", ""),
+                                          query=request.POST.get("query", ""))
+    except ValidationError as exc:
+        _fail(request, exc)
+        return redirect(reverse("problems:list") + "?" + request.POST.get("query", ""))
+    messages.success(request, f"已保存视图:{view.name}")
+    return redirect(reverse("problems:list") + "?" + view.query)
+
+
+@login_required
+@require_POST
+def saved_view_delete(request, pk):
+    view = access(SavedView, request.user, pk)
+    services.saved_view_delete(actor=request.user, view=view)
+    messages.success(request, f"已删除视图:{view.name}")
+    return redirect("problems:list")
 
 
 @login_required

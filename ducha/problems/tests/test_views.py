@@ -255,3 +255,30 @@ def test_it_lists_overdue_and_due_soon_problems_in_the_weekly_dispatch(world, cl
     assert rows[1][0] == "明州市发改委" and rows[1][2] == late.number
     body = c.get(reverse("problems:numbers"), {"group": "category"}).content.decode()
     assert "按问题类别" in body and "执行偏差" in body
+
+
+def test_it_saves_and_deletes_ledger_views_per_user(world, client_for):
+    from ducha.problems.models import SavedView
+
+    c = client_for(world.sup_a)
+    r = c.post(reverse("problems:view_save"), {"name": "重大逾期", "query": "severity=major&overdue=1&page=3"})
+    assert r.status_code == 302 and r["Location"].endswith("?severity=major&overdue=1")
+    view = SavedView.objects.get()
+    assert "重大逾期" in c.get(reverse("problems:list")).content.decode()
+    assert "重大逾期" not in client_for(world.sup_p).get(reverse("problems:list")).content.decode()
+    assert client_for(world.sup_p).post(reverse("problems:view_delete", args=[view.pk])).status_code == 404
+    c.post(reverse("problems:view_delete", args=[view.pk]))
+    assert not SavedView.objects.exists()
+
+
+def test_it_keeps_the_ledger_query_count_flat(world, client_for, django_assert_max_num_queries):
+    for _ in range(3):
+        raise_problem(world)
+    c = client_for(world.sup_a)
+    c.get(reverse("problems:list"))
+    with django_assert_max_num_queries(20) as few:
+        c.get(reverse("problems:list"))
+    for _ in range(20):
+        raise_problem(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        c.get(reverse("problems:list"))
