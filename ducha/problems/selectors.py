@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ducha.core.models import Department, Region
@@ -180,10 +181,27 @@ GROUPS = {
 }
 
 
-def metrics_by(qs, group: str, *, as_of: dt.date) -> list[dict]:
-    """The numbers per department, region, category… in one grouped query per number."""
+def region_units(user) -> tuple[int, str]:
+    """How long a prefix of ``Region.path`` names one of the regions directly under the
+    user's region (cities for a province, counties for a city, townships for a county)."""
+    root = user.region_path if getattr(user, "region_id", None) else ""
+    depth = root.count("/") - 1 if root else 0
+    code_len = 6 if depth < 3 else (9 if depth == 3 else 12)  # 统计用区划代码: 6 digits to county level
+    return len(root) + code_len + 1, root
+
+
+def metrics_by(qs, group: str, *, as_of: dt.date, user=None) -> list[dict]:
+    """The numbers per department, region, category… in one grouped query per number.
+
+    By region the problems roll up to the regions directly under the user's own region
+    (problems recorded at the user's own level form a row of their own).
+    """
     field_name, _ = GROUPS[group]
     base = counted(qs)
+    if group == "region":
+        length, _ = region_units(user)
+        base = base.annotate(unit=Substr("region__path", 1, length))
+        field_name = "unit"
     annotations = {}
     for key, spec in METRIC_DEFS.items():
         if key == "days_to_close":
@@ -215,7 +233,7 @@ def _group_labels(group: str, values) -> dict:
     if group == "department":
         return {d.pk: d.name for d in Department.objects.filter(pk__in=[v for v in values if v])}
     if group == "region":
-        return {r.pk: r.name for r in Region.objects.filter(pk__in=[v for v in values if v])}
+        return {r.path: r.name for r in Region.objects.filter(path__in=[v for v in values if v])}
     if group == "category":
         return dict(Category.choices)
     if group == "severity":
@@ -227,10 +245,10 @@ def _group_labels(group: str, values) -> dict:
     return {}
 
 
-def ranking(qs, *, period: Period, today: dt.date, group: str = "department") -> list[dict]:
+def ranking(qs, *, period: Period, today: dt.date, group: str = "department", user=None) -> list[dict]:
     """Units ranked by 整改率 then 按期整改率 for a quarter; the first and last three are
     marked for commendation and interview (前3名表扬、后3名约谈, reference/002 §2.4.3)."""
-    rows = [r for r in metrics_by(period.filter(qs), group, as_of=period.as_of(today))
+    rows = [r for r in metrics_by(period.filter(qs), group, as_of=period.as_of(today), user=user)
             if r["key"] and r["metrics"]["rectification"].denominator]
 
     def sort_key(r):
@@ -268,7 +286,7 @@ def monthly_summary(user, *, month: Period, today: dt.date) -> dict:
     overdue = counted(qs).filter(status__in=OPEN_STATES, deadline__lt=as_of)
     return {"period": month, "raised": raised, "closed": closed, "overdue": overdue,
             "major": overdue.filter(severity=Severity.MAJOR),
-            "by_department": metrics_by(qs, "department", as_of=as_of),
+            "by_department": metrics_by(qs, "department", as_of=as_of, user=user),
             "totals": metrics(qs, as_of=as_of)}
 
 

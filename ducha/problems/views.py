@@ -85,8 +85,8 @@ def filter_problems(request, qs, today):
         qs = qs.filter(Q(measures="") | Q(acceptance_criterion=""))
     elif g.get("gap") == "owner":
         qs = qs.filter(Q(lead_department__isnull=True) | Q(nature="individual", responsible_person=""))
-    if (region_id := g.get("region_id", "")).isdigit():
-        qs = qs.filter(region_id=int(region_id))
+    if region_path := g.get("region_path", "").strip():
+        qs = qs.filter(region__path__startswith=region_path)
     if (department := g.get("department", "")).isdigit():
         qs = qs.filter(lead_department_id=int(department))
     if g.get("overdue") == "1":
@@ -390,8 +390,8 @@ def numbers(request):
     as_of = period.as_of(today)
     return render(request, "problems/numbers.html", {
         "period": period, "group": group, "group_choices": [(k, v[1]) for k, v in selectors.GROUPS.items()],
-        "totals": selectors.metrics(qs, as_of=as_of), "rows": selectors.metrics_by(qs, group, as_of=as_of),
-        "group_param": {"department": "department", "region": "region_id", "category": "category",
+        "totals": selectors.metrics(qs, as_of=as_of), "rows": selectors.metrics_by(qs, group, as_of=as_of, user=user),
+        "group_param": {"department": "department", "region": "region_path", "category": "category",
                         "severity": "severity", "source": "source"}[group],
         "periods": _period_options(today), "as_of": as_of,
     })
@@ -415,7 +415,7 @@ def ranking(request):
     quarter = request.GET.get("period") or selectors.quarter_of(today)
     period = selectors.parse_period(quarter)
     group = "region" if request.GET.get("group") == "region" else "department"
-    rows = selectors.ranking(selectors.problems_for(user), period=period, today=today, group=group)
+    rows = selectors.ranking(selectors.problems_for(user), period=period, today=today, group=group, user=user)
     return render(request, "problems/ranking.html", {"rows": rows, "period": period, "group": group,
                                                      "periods": [p for p in _period_options(today) if "Q" in p[0]]})
 

@@ -119,3 +119,13 @@ def test_it_parses_periods():
     assert selectors.parse_period("2026Q4").end == dt.date(2026, 12, 31)
     assert selectors.parse_period("2026").label == "2026年"
     assert selectors.parse_period("bogus").start is None
+
+
+def test_it_rolls_numbers_up_to_the_regions_under_the_user(case):
+    w, ps = case
+    # all eight problems sit in 东城区 (A1), under 明州市 (A) under the province
+    rows = selectors.metrics_by(selectors.problems_for(w.sup_p), "region", as_of=AS_OF, user=w.sup_p)
+    assert [(r["label"], r["metrics"]["rectification"].numerator, r["metrics"]["rectification"].denominator)
+            for r in rows] == [("明州市", 4, 6)]
+    rows = selectors.metrics_by(selectors.problems_for(w.sup_a), "region", as_of=AS_OF, user=w.sup_a)
+    assert [r["label"] for r in rows] == ["东城区"]
