@@ -72,6 +72,8 @@ class Problem(models.Model):
     due_at = models.DateField("当前环节期限", null=True, blank=True)
     recheck_passed = models.BooleanField("复查已通过", default=False)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # Natural days from raise to 销号, stored at close so averages are one SUM in the database.
+    close_days = models.PositiveIntegerField("整改用时(天)", null=True, blank=True)
     lookback_round = models.PositiveSmallIntegerField("回头看轮次", default=0)
     lookbacks_done = models.PositiveSmallIntegerField("已完成回头看次数", default=0)
     rebounds = models.PositiveSmallIntegerField("反弹次数", default=0)

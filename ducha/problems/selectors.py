@@ -7,7 +7,7 @@ Every function starts from ``Problem.objects.restrict(user, VIEW)``.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -145,22 +145,39 @@ class Metric:
         return self.numerator
 
 
-def metric(key: str, qs, *, as_of: dt.date) -> Metric:
-    """One number over ``qs`` (already restricted and filtered), with the querysets behind it."""
+def _aggregates(as_of) -> dict:
+    """COUNT(… FILTER …) / SUM expressions for every number, for one aggregate query."""
+    out = {}
+    for key, spec in METRIC_DEFS.items():
+        den = spec["den"](as_of)
+        out[f"{key}_den"] = Count("pk", filter=den)
+        if key == "days_to_close":
+            out[f"{key}_num"] = Sum("close_days", filter=den)
+        else:
+            out[f"{key}_num"] = Count("pk", filter=den & spec["num"](as_of))
+    return out
+
+
+def _metric(key, numerator, denominator, base=None, as_of=None) -> Metric:
     spec = METRIC_DEFS[key]
-    base = counted(qs)
-    den_qs = base.filter(spec["den"](as_of))
-    num_qs = den_qs.filter(spec["num"](as_of))
-    if key == "days_to_close":
-        days = [(closed - raised).days for raised, closed in num_qs.values_list("raised_on", "closed_on")]
-        numerator, denominator = sum(days), len(days)
-    else:
-        numerator, denominator = num_qs.count(), den_qs.count()
-    return Metric(key, spec["label"], spec["unit"], spec["definition"], numerator, denominator, num_qs, den_qs)
+    num_qs = den_qs = None
+    if base is not None:
+        den_qs = base.filter(spec["den"](as_of))
+        num_qs = den_qs.filter(spec["num"](as_of))
+    return Metric(key, spec["label"], spec["unit"], spec["definition"], numerator or 0, denominator or 0,
+                  num_qs, den_qs)
 
 
 def metrics(qs, *, as_of: dt.date) -> dict[str, Metric]:
-    return {key: metric(key, qs, as_of=as_of) for key in METRIC_DEFS}
+    """Every number over ``qs`` (already restricted and filtered) in one aggregate query,
+    each with the (lazy) querysets of the problems behind its numerator and denominator."""
+    base = counted(qs)
+    row = base.aggregate(**_aggregates(as_of))
+    return {key: _metric(key, row[f"{key}_num"], row[f"{key}_den"], base, as_of) for key in METRIC_DEFS}
+
+
+def metric(key: str, qs, *, as_of: dt.date) -> Metric:
+    return metrics(qs, as_of=as_of)[key]
 
 
 def metric_filter(qs, key: str, part: str, *, as_of: dt.date):
@@ -191,7 +208,7 @@ def region_units(user) -> tuple[int, str]:
 
 
 def metrics_by(qs, group: str, *, as_of: dt.date, user=None) -> list[dict]:
-    """The numbers per department, region, category… in one grouped query per number.
+    """The numbers per department, region, category… in one grouped query.
 
     By region the problems roll up to the regions directly under the user's own region
     (problems recorded at the user's own level form a row of their own).
@@ -202,31 +219,11 @@ def metrics_by(qs, group: str, *, as_of: dt.date, user=None) -> list[dict]:
         length, _ = region_units(user)
         base = base.annotate(unit=Substr("region__path", 1, length))
         field_name = "unit"
-    annotations = {}
-    for key, spec in METRIC_DEFS.items():
-        if key == "days_to_close":
-            continue
-        den = spec["den"](as_of)
-        annotations[f"{key}_den"] = Count("pk", filter=den)
-        annotations[f"{key}_num"] = Count("pk", filter=den & spec["num"](as_of))
-    rows = list(base.values(field_name).annotate(**annotations).order_by(field_name))
-    days: dict = {}
-    for key_value, raised, closed in base.filter(CLOSED).values_list(field_name, "raised_on", "closed_on"):
-        total, n = days.get(key_value, (0, 0))
-        days[key_value] = (total + (closed - raised).days, n + 1)
+    rows = list(base.values(field_name).annotate(**_aggregates(as_of)).order_by(field_name))
     labels = _group_labels(group, [r[field_name] for r in rows])
-    out = []
-    for row in rows:
-        value = row[field_name]
-        item = {"key": value, "label": labels.get(value, value or "未指定"), "metrics": {}}
-        for key, spec in METRIC_DEFS.items():
-            if key == "days_to_close":
-                num, den = days.get(value, (0, 0))
-            else:
-                num, den = row[f"{key}_num"], row[f"{key}_den"]
-            item["metrics"][key] = Metric(key, spec["label"], spec["unit"], spec["definition"], num, den)
-        out.append(item)
-    return out
+    return [{"key": row[field_name], "label": labels.get(row[field_name], row[field_name] or "未指定"),
+             "metrics": {key: _metric(key, row[f"{key}_num"], row[f"{key}_den"]) for key in METRIC_DEFS}}
+            for row in rows]
 
 
 def _group_labels(group: str, values) -> dict:

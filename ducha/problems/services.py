@@ -449,7 +449,7 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
     elif action == "close":
         if not problem.recheck_passed:
             raise ValidationError("复查通过后才能销号")
-        values.update(closed_on=today, lookback_round=0)
+        values.update(closed_on=today, lookback_round=0, close_days=max(0, (today - problem.raised_on).days))
     elif action in ("postpone", "reopen"):
         if new_deadline is None:
             raise ValidationError({"new_deadline": "请填写新的完成时限"})
@@ -471,7 +471,7 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
         values["lookbacks_done"] = problem.lookbacks_done + 1
     if action == "rebound":
         values.update(lookbacks_done=problem.lookbacks_done + 1, rebounds=problem.rebounds + 1, closed_on=None,
-                      recheck_passed=False)
+                      close_days=None, recheck_passed=False)
     if action in ("start_recheck", "reopen", "appeal_reject", "resume"):
         values["recheck_passed"] = False
     before = snapshot(problem, PROBLEM_FIELDS)

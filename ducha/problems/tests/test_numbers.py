@@ -40,7 +40,7 @@ def case(world):
     def make(dept, status, raised, deadline, closed=None, lookbacks=0, rebounds=0):
         p = raise_problem(w, lead_department=dept, raised_on=raised, deadline=deadline)
         return put(p, status=status, closed_on=closed, lookbacks_done=lookbacks, rebounds=rebounds,
-                   recheck_passed=closed is not None)
+                   recheck_passed=closed is not None, close_days=(closed - raised).days if closed else None)
 
     ps = {
         1: make(w.dA, S.CLOSED, D(4, 1), D(5, 15), D(5, 10)),

@@ -105,11 +105,11 @@ def test_it_runs_the_whole_loop(world):
     step(actor=w.evaluator_p, problem=p, action="recheck_pass", today=TODAY, **INPUTS["recheck_pass"])
     step(actor=w.sup_a, problem=p, action="close", today=TODAY)
     p = Problem.objects.get(pk=p.pk)
-    assert p.status == S.CLOSED and p.closed_on == TODAY
+    assert p.status == S.CLOSED and p.closed_on == TODAY and p.close_days == 33  # 1 April → 4 May
     assert p.due_at == dt.date(2026, 8, 4)  # first look-back 3 months after 销号
     step(actor=w.sup_a, problem=p, action="lookback_start", today=dt.date(2026, 8, 4))
     step(actor=w.inspector_a, problem=p, action="rebound", today=dt.date(2026, 8, 5), **INPUTS["rebound"])
-    assert (p.status, p.rebounds, p.lookbacks_done, p.closed_on) == (S.REBOUND, 1, 1, None)
+    assert (p.status, p.rebounds, p.lookbacks_done, p.closed_on, p.close_days) == (S.REBOUND, 1, 1, None, None)
     step(actor=w.sup_a, problem=p, action="reopen", today=dt.date(2026, 8, 6), **INPUTS["reopen"])
     p = Problem.objects.get(pk=p.pk)
     assert p.status == S.RECTIFYING and p.deadline == dt.date(2026, 9, 30) == p.due_at
