@@ -19,6 +19,17 @@ from ducha.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 
+# Chinese names of the verbs in action codes ("<noun>.<verb>"); modules add theirs.
+ACTION_VERBS = {
+    "create": "新增", "update": "修改", "delete": "删除", "import": "导入", "export": "导出", "set": "设置",
+    "login": "登录", "login_failed": "登录失败", "set_password": "重置密码", "unlock": "解除锁定",
+    "send": "发送", "read": "标为已读", "revoke": "吊销", "succeed": "完成", "fail": "失败", "raise": "登记",
+    "assign": "分派", "start": "开始整改", "progress": "报送进展", "request_close": "申请销号",
+    "start_recheck": "开始复查", "recheck_pass": "复查通过", "recheck_fail": "复查未通过", "close": "销号",
+    "lookback": "回头看", "consolidate": "巩固", "rebound": "反弹", "reopen": "重新整改", "appeal": "申诉",
+    "postpone": "暂缓", "merge": "合并", "reindex": "重建索引",
+}
+
 
 def _plain(value):
     """A JSON-safe, stable rendering of a field value for the changes record."""

@@ -137,9 +137,12 @@ class TokenForm(StyledFormMixin, forms.Form):
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label="对象/操作人", required=False)
-    action = forms.CharField(label="操作", required=False)
-    object_type = forms.CharField(label="对象类型", required=False)
+    q = forms.CharField(label="对象/操作人", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "对象名称或操作人"}))
+    action = forms.CharField(label="操作", required=False,
+                             widget=forms.TextInput(attrs={"placeholder": "操作,如 user. 或 problem.close"}))
+    object_type = forms.CharField(label="对象类型", required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": "对象类型,如 core.user"}))
     start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"invalid": "日期格式不正确"})
     end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}),

@@ -151,6 +151,20 @@ class AuditEntry(models.Model):
     def changes(self) -> dict:
         return json.loads(self.changes_json or "{}")
 
+    @property
+    def action_label(self) -> str:
+        """The action in Chinese: the object's model name and the verb (e.g. 部门 · 修改)."""
+        from django.apps import apps
+
+        from ducha.core.audit import ACTION_VERBS
+
+        noun, _, verb = self.action.partition(".")
+        try:
+            noun_label = str(apps.get_model(self.object_type)._meta.verbose_name) if "." in self.object_type else noun
+        except LookupError:
+            noun_label = noun
+        return f"{noun_label} · {ACTION_VERBS.get(verb, verb)}"
+
     def changes_display(self) -> list[tuple[str, object, object]]:
         """(field label in Chinese, before, after) for the history panels."""
         from django.apps import apps

@@ -199,9 +199,10 @@ def _core_cards(user) -> list[dict]:
     """The platform's own home cards for a user's role."""
     cards = []
     if user.role == Role.ENTERPRISE:
-        return [{"label": "本企业统一社会信用代码", "value": user.enterprise_code, "url": "", "help": "企业账号只能查看本企业的事项"}]
+        return [{"label": "本企业统一社会信用代码", "value": user.enterprise_code, "url": "", "small": True,
+                 "help": "企业账号只能查看本企业的事项"}]
     if user.role == Role.LIAISON and user.department_id:
-        cards.append({"label": "所属部门", "value": user.department.name,
+        cards.append({"label": "所属部门", "value": user.department.name, "small": True,
                       "url": reverse("core:department_detail", args=[user.department_id]),
                       "help": "部门联络员负责本部门的进展填报、整改和自评"})
     if user.is_staff_role and user.role != Role.LIAISON:
