@@ -239,6 +239,8 @@ def problem_raise(*, actor, source_kind: str, source_id: str = "", source_title:
     _store_evidence(problem, evidence, actor=actor, event=event)
     audit_record(actor=actor, action="problem.raise", obj=problem,
                  changes=diff(None, snapshot(problem, PROBLEM_FIELDS)))
+    if lead_department is not None:
+        _notify_assigned(problem, actor=actor)
     return problem
 
 

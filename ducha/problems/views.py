@@ -388,9 +388,10 @@ def numbers(request):
         group = "department"
     qs = period.filter(selectors.problems_for(user))
     as_of = period.as_of(today)
+    rows = selectors.metrics_by(qs, group, as_of=as_of, user=user)
     return render(request, "problems/numbers.html", {
         "period": period, "group": group, "group_choices": [(k, v[1]) for k, v in selectors.GROUPS.items()],
-        "totals": selectors.metrics(qs, as_of=as_of), "rows": selectors.metrics_by(qs, group, as_of=as_of, user=user),
+        "totals": selectors.totals_of(rows, qs, as_of=as_of), "rows": rows,
         "group_param": {"department": "department", "region": "region_path", "category": "category",
                         "severity": "severity", "source": "source"}[group],
         "periods": _period_options(today), "as_of": as_of,

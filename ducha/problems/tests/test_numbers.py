@@ -129,3 +129,51 @@ def test_it_rolls_numbers_up_to_the_regions_under_the_user(case):
             for r in rows] == [("明州市", 4, 6)]
     rows = selectors.metrics_by(selectors.problems_for(w.sup_a), "region", as_of=AS_OF, user=w.sup_a)
     assert [r["label"] for r in rows] == ["东城区"]
+
+
+STATES = [S.PENDING, S.RECTIFYING, S.CLOSE_REQUESTED, S.RECHECKING, S.CLOSED, S.LOOKBACK, S.CONSOLIDATED, S.REBOUND,
+          S.APPEALING, S.POSTPONED, S.WITHDRAWN, S.MERGED]
+
+
+def test_it_keeps_numbers_consistent_for_any_ledger(world):
+    """Property: numerators never exceed denominators, and the groups add up to the totals."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ducha.problems.models import Problem
+
+    template = raise_problem(world)
+    row = st.tuples(st.sampled_from(STATES), st.integers(0, 120), st.integers(0, 120), st.booleans(),
+                    st.integers(0, 2), st.booleans())
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(row, max_size=12))
+    def check(rows):
+        Problem.objects.exclude(pk=template.pk).delete()
+        Problem.objects.filter(pk=template.pk).update(status=S.WITHDRAWN)
+        for i, (status, raised, span, dept_a, lookbacks, rebound) in enumerate(rows):
+            raised_on = D(1, 1) + dt.timedelta(days=raised)
+            closed = status in (S.CLOSED, S.LOOKBACK, S.CONSOLIDATED)
+            Problem.objects.create(
+                number=f"H{i}", title="t", description="d", region=world.A1,
+                lead_department=world.dA if dept_a else world.dA1, raised_on=raised_on,
+                deadline=raised_on + dt.timedelta(days=span), original_deadline=raised_on, status=status,
+                closed_on=raised_on + dt.timedelta(days=span // 2) if closed else None,
+                close_days=span // 2 if closed else None, recheck_passed=closed,
+                lookbacks_done=lookbacks, rebounds=1 if rebound and lookbacks else 0)
+        qs = selectors.problems_for(world.sup_p)
+        totals = selectors.metrics(qs, as_of=AS_OF)
+        groups = selectors.metrics_by(qs, "department", as_of=AS_OF)
+        for key, m in totals.items():
+            assert 0 <= m.numerator and 0 <= m.denominator
+            if m.unit == "%":
+                assert m.numerator <= m.denominator
+                assert m.numerator == m.numerator_qs.count() and m.denominator == m.denominator_qs.count()
+            assert sum(g["metrics"][key].numerator for g in groups) == m.numerator
+            assert sum(g["metrics"][key].denominator for g in groups) == m.denominator
+        by_sum = selectors.totals_of(groups, qs, as_of=AS_OF)
+        assert {k: (v.numerator, v.denominator) for k, v in by_sum.items()} == {
+            k: (v.numerator, v.denominator) for k, v in totals.items()}
+        assert totals["closed_loop"].denominator == sum(1 for r in rows if r[0] not in (S.WITHDRAWN, S.MERGED))
+
+    check()
