@@ -197,6 +197,8 @@ def problem_raise(*, actor, source_kind: str, source_id: str = "", source_title:
         errors["enterprise_code"] = credit_code_problem(enterprise_code)
     responsible_person = _clean_responsibility(nature=nature, responsible_person=responsible_person,
                                                lead_department=lead_department, errors=errors)
+    if subject_kind == SubjectKind.ENTERPRISE and not subject_id and enterprise_code:
+        subject_id = enterprise_code  # the credit code identifies an enterprise (duplicate detection)
     raised_on = raised_on or _today()
     if deadline is None and deadline_working_days is not None:
         if deadline_working_days < 1:

@@ -37,6 +37,14 @@ def recipients_for(problem: Problem) -> list[User]:
     return list(User.objects.filter(q, is_active=True).order_by("pk"))
 
 
+def escalation_recipients(problem: Problem) -> list[User]:
+    """重大 problems go up to the supervisors of every region above the problem's own
+    (the 专题督导组 works from their view)."""
+    parts = problem.region.path.strip("/").split("/")
+    paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True, region__path__in=paths).order_by("pk"))
+
+
 def _link(problem) -> str:
     return reverse("problems:detail", args=[problem.pk])
 
@@ -60,14 +68,17 @@ def scan_deadlines(today: dt.date | None = None) -> dict:
 
     today = today or timezone.localdate()
     counts = {"overdue": 0, "due_soon": 0, "lookback": 0, "progress": 0}
-    overdue = (Problem.objects.filter(status__in=WARN_STATES, deadline__lt=today)
+    overdue = (Problem.objects.select_related("region").filter(status__in=WARN_STATES, deadline__lt=today)
                .filter(Q(warned_overdue_for__isnull=True) | ~Q(warned_overdue_for=F("deadline"))))
     for problem in overdue.iterator():
         if not _claim(problem, "warned_overdue_for"):
             continue
         counts["overdue"] += 1
         days = (today - problem.deadline).days
-        for user in recipients_for(problem):
+        users = recipients_for(problem)
+        if problem.is_major:
+            users += [u for u in escalation_recipients(problem) if u not in users]
+        for user in users:
             notification_send(recipient=user, title=f"问题逾期未整改:{problem.number} {problem.title}"[:200],
                               body=f"完成时限 {problem.deadline:%Y-%m-%d},已逾期 {days} 天。", link=_link(problem),
                               level="danger", dedupe_key=f"problem-overdue:{problem.pk}:{problem.deadline}")

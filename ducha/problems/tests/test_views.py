@@ -283,3 +283,18 @@ def test_it_keeps_the_ledger_query_count_flat(world, client_for, django_assert_m
         raise_problem(world)
     with django_assert_max_num_queries(len(few.captured_queries)):
         c.get(reverse("problems:list"))
+
+
+def test_it_escalates_an_overdue_major_problem_to_the_supervisors_above(world):
+    p = raise_problem(world, actor=world.inspector_a, severity=Severity.MAJOR, raised_on=dt.date(2026, 3, 1),
+                      deadline=dt.date(2026, 4, 1))
+    scan_deadlines(today=dt.date(2026, 4, 10))
+    told = set(Notification.objects.filter(title__contains=p.number, title__startswith="问题逾期")
+               .values_list("recipient__username", flat=True))
+    assert {"t_sup_p", "t_sup_a", "t_sup_a1", "t_liaison_a", "t_ent", "t_inspector_a"} <= told
+    assert "t_sup_b1" not in told
+
+
+def test_it_identifies_an_enterprise_subject_by_its_credit_code(world):
+    p = raise_problem(world, subject_id="")
+    assert p.subject_id == world.enterprise_code
