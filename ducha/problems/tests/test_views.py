@@ -298,3 +298,30 @@ def test_it_escalates_an_overdue_major_problem_to_the_supervisors_above(world):
 def test_it_identifies_an_enterprise_subject_by_its_credit_code(world):
     p = raise_problem(world, subject_id="")
     assert p.subject_id == world.enterprise_code
+
+
+def test_it_answers_bad_input_without_a_server_error(world, client_for):
+    p = raise_problem(world)
+    c = client_for(world.sup_a)
+    gets = [("problems:list", {"sort": "x", "page": "abc", "department": "x", "metric": "nope", "period": "20xx"}),
+            ("problems:monthly", {"month": "2026-13"}), ("problems:numbers", {"group": "x", "period": "Q9"}),
+            ("problems:ranking", {"period": "abc"}), ("problems:board", {"status": "zzz"})]
+    for name, params in gets:
+        assert c.get(reverse(name), params).status_code == 200, name
+    assert c.post(reverse("problems:action", args=[p.pk, "explode"]), {}).status_code == 403
+    r = c.post(reverse("problems:action", args=[p.pk, "postpone"]), {"postpone-version": "x"}, follow=True)
+    assert r.status_code == 200 and Problem.objects.get(pk=p.pk).status == S.PENDING
+    assert c.post(reverse("problems:merge", args=[p.pk]), {"duplicate": ""}).status_code == 404
+    r = c.post(reverse("problems:create"), {"description": "", "region": "999999", "deadline": "2026-02-30"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "请填写问题描述" in body and "日期格式不正确" in body
+    r = c.post(reverse("problems:create"), {"description": "x", "region": world.A1.pk, "category": "execution",
+                                            "nature": "individual", "severity": "ordinary", "source_kind": "manual",
+                                            "subject_kind": "other", "raised_on": "2026-05-01",
+                                            "deadline": "2026-04-01"})
+    body = r.content.decode()
+    assert "不能早于发现日期" in body and "个性问题须填写具体责任人" in body
+    ev = services._store_evidence(p, [("a.txt", b"x")], actor=None)[0]
+    ev.file.storage.delete(ev.file.name)
+    assert c.get(reverse("problems:evidence", args=[ev.pk])).status_code == 404
+    assert client_for(world.sup_b1).get(reverse("problems:evidence", args=[ev.pk])).status_code == 404
