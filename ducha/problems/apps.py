@@ -11,6 +11,7 @@ class ProblemsConfig(AppConfig):
         from ducha.core.registry import (
             register_demo_step,
             register_exporter,
+            register_home_widget,
             register_importer,
             register_tick,
         )
@@ -21,3 +22,4 @@ class ProblemsConfig(AppConfig):
         register_demo_step(40, "ducha.problems.demo.build_problems")
         register_tick("ducha.problems.tick.scan_deadlines")
         register_history_model("problems.problem", Problem)
+        register_home_widget("ducha.problems.home.home_cards")

@@ -325,3 +325,10 @@ def test_it_answers_bad_input_without_a_server_error(world, client_for):
     ev.file.storage.delete(ev.file.name)
     assert c.get(reverse("problems:evidence", args=[ev.pk])).status_code == 404
     assert client_for(world.sup_b1).get(reverse("problems:evidence", args=[ev.pk])).status_code == 404
+
+
+def test_it_puts_problem_cards_on_the_home_page(world, client_for):
+    raise_problem(world, severity=Severity.MAJOR, raised_on=dt.date(2019, 1, 1), deadline=dt.date(2019, 2, 1))
+    body = client_for(world.sup_a).get("/").content.decode()
+    assert "逾期未整改" in body and "重大问题" in body
+    assert "待整改问题" in client_for(world.ent).get("/").content.decode()
