@@ -78,26 +78,73 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(tokens(query)))[:12]
 
 
-def search(qs, term_model, query: str, *, relation: str = "terms"):
-    """``qs`` narrowed to documents holding every term of ``query``, annotated with
-    ``search_score`` and ordered best first. An empty query returns ``qs`` unchanged."""
+def search(qs, term_model, query: str):
+    """The documents of ``qs`` holding every term of ``query``, best first, as a ``Ranked``
+    sequence (count, slicing, iteration like a queryset). An empty query returns ``qs``.
+
+    Two indexed reads instead of one big join: the term table alone gives the matching
+    ids with their scores (GROUP BY over the (term, doc) index, no document columns),
+    then ``qs`` — scope and filters — says which of them the user may see. Ordering the
+    survivors happens in Python, so no query groups or sorts wide document rows.
+    """
     terms = query_terms(query)
     if not terms:
         return qs
-    # Ranked ids come from the term table alone (one indexed scan per term); the outer
-    # query then keeps scope and filters. ``matched`` counts distinct terms, so AND.
     doc = term_model.doc_field
-    ranked = (term_model.objects.filter(term__in=terms).values(doc)
-              .annotate(matched=Count("term"), score=Sum("weight")).filter(matched=len(terms)))
-    return (qs.filter(pk__in=ranked.values(doc))
-            .annotate(search_score=Sum(f"{relation}__weight", filter=_term_q(relation, terms)))
-            .order_by("-search_score", "pk"))
+    matches = (term_model.objects.filter(term__in=terms).values(doc)
+               .annotate(matched=Count("term"), score=Sum("weight")).filter(matched=len(terms)))
+    scores = dict(matches.values_list(doc, "score"))
+    visible = set(qs.filter(pk__in=matches.values(doc)).values_list("pk", flat=True)) if scores else set()
+    ranked = sorted(((scores[pk], pk) for pk in visible), key=lambda x: (-x[0], x[1]))
+    return Ranked(qs, [pk for _s, pk in ranked], {pk: s for s, pk in ranked}, matches.values(doc))
 
 
-def _term_q(relation, terms):
-    from django.db.models import Q
+class Ranked:
+    """Search results in rank order: enough of the queryset API for pagination, the API
+    and exports. Rows are fetched only for the slice asked for, carrying ``search_score``."""
 
-    return Q(**{f"{relation}__term__in": terms})
+    def __init__(self, base, ids: list[int], scores: dict[int, int], subquery):
+        self.base, self.ids, self.scores, self.subquery = base, ids, scores, subquery
+
+    def _clone(self, base):
+        return Ranked(base, self.ids, self.scores, self.subquery)
+
+    def select_related(self, *fields):
+        return self._clone(self.base.select_related(*fields))
+
+    def prefetch_related(self, *lookups):
+        return self._clone(self.base.prefetch_related(*lookups))
+
+    def order_by(self, *fields):
+        """An explicit sort replaces the ranking: a plain queryset of the same matches."""
+        return self.base.filter(pk__in=self.subquery).order_by(*fields)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _fetch(self, ids: list[int]) -> list:
+        rows = {obj.pk: obj for obj in self.base.order_by().filter(pk__in=ids)}
+        out = []
+        for pk in ids:
+            if pk in rows:
+                rows[pk].search_score = self.scores[pk]
+                out.append(rows[pk])
+        return out
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._fetch(self.ids[key])
+        return self._fetch([self.ids[key]])[0]
+
+    def iterator(self, chunk_size: int = 500):
+        for i in range(0, len(self.ids), chunk_size):
+            yield from self._fetch(self.ids[i:i + chunk_size])
+
+    def __iter__(self):
+        return self.iterator()
 
 
 def highlight(text: str, query: str) -> str:

@@ -68,7 +68,7 @@ class Policy(models.Model):
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("文号", max_length=100, unique=True)
     issuer = models.CharField("发文机关", max_length=200)
-    issued_on = models.DateField("发布日期")
+    issued_on = models.DateField("发布日期", db_index=True)
     effective_from = models.DateField("生效日期", db_index=True)
     effective_to = models.DateField("失效日期", null=True, blank=True, db_index=True)
     level = models.CharField("层级", max_length=10, choices=PolicyLevel.choices, db_index=True)
