@@ -1,7 +1,7 @@
 """The standard rectification table (问题描述 / 责任部门 / 整改措施 / 完成时限 / 验收标准):
 import through an ``Importer`` and export in the same columns (round trip)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.imports import Column, Importer, RowInvalid
@@ -9,7 +9,7 @@ from ducha.core.models import Department, Region
 from ducha.core.scope import VIEW
 from ducha.core.text import clean_code, clean_text
 from ducha.problems import services
-from ducha.problems.choices import Category, Nature, Severity, SourceKind, SubjectKind
+from ducha.problems.choices import SUPERVISE, Category, Nature, Severity, SourceKind, SubjectKind
 from ducha.problems.models import Problem
 
 HEADERS = ["问题描述", "责任部门", "整改措施", "完成时限", "验收标准", "问题标题", "所属区划代码", "问题类别", "共性/个性", "严重程度",
@@ -41,6 +41,8 @@ class ProblemImporter(Importer):
     ]
 
     def prepare(self, actor) -> None:
+        if actor is not None and actor.role not in SUPERVISE:
+            raise PermissionDenied("只有督查人员可以导入问题")
         departments = Department.objects.restrict(actor, VIEW).select_related("region")
         self.departments: dict[str, list[Department]] = {}
         for d in departments:

@@ -537,10 +537,18 @@ def problem_merge(*, actor, primary: Problem, duplicate: Problem) -> Problem:
 def problems_import(*, actor, rows: list[dict]) -> dict:
     """Create problems from the standard responsibility table; all rows or none."""
     _check_role(actor, SUPERVISE, "导入问题")
+    created = unchanged = 0
     for row in rows:
         data = {k: v for k, v in row.items() if not k.startswith("_")}
+        # Re-importing a table (e.g. one exported earlier) must not duplicate its problems.
+        if Problem.objects.filter(description=clean_text(data["description"], keep_newlines=True),
+                                  lead_department=data["lead_department"], deadline=data["deadline"]).exclude(
+                status__in=VOID_STATES).exists():
+            unchanged += 1
+            continue
         problem_raise(actor=actor, **data)
-    return {"created": len(rows), "rows": len(rows)}
+        created += 1
+    return {"created": created, "unchanged": unchanged, "rows": len(rows)}
 
 
 # ---------------------------------------------------------------- saved views

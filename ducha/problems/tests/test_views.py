@@ -3,6 +3,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from ducha.core.imports import run_import
@@ -118,10 +119,15 @@ def test_it_round_trips_the_standard_table(world, client_for):
     wb.active.append(list(rows[1]))
     wb.save(buf)
     report = run_import(ProblemImporter(), buf.getvalue(), "t.xlsx", actor=world.sup_a)
-    assert report.ok, report.as_dict()
+    assert report.ok and report.result["unchanged"] == 1  # re-importing the export duplicates nothing
+    Problem.objects.update(deadline=dt.date(2030, 1, 1))
+    report = run_import(ProblemImporter(), buf.getvalue(), "t.xlsx", actor=world.sup_a)
+    assert report.ok and report.result["created"] == 1, report.as_dict()
     copy = Problem.objects.order_by("-pk").first()
     assert (copy.description, copy.lead_department, copy.acceptance_criterion) == (
         "政策宣传不到位", world.dA, "知晓率达到80%")
+    with pytest.raises(PermissionDenied):
+        run_import(ProblemImporter(), buf.getvalue(), "t.xlsx", actor=world.liaison_a)
 
 
 def test_it_warns_once_about_overdue_and_due_soon_problems(world):
