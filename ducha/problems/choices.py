@@ -92,6 +92,7 @@ SUPERVISE = frozenset({Role.ADMIN, Role.SUPERVISOR})
 RESPOND = SUPERVISE | {Role.LIAISON, Role.ENTERPRISE}
 # 复查 by supervisors, inspectors, or a third-party evaluator (reference/002 §4.3).
 CHECK = SUPERVISE | {Role.INSPECTOR, Role.EVALUATOR}
+APPEAL_REVIEW = SUPERVISE | {Role.EVALUATOR}
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition("rebound", "回头看:反弹", frozenset({S.LOOKBACK}), S.REBOUND, CHECK, "danger"),
     Transition("reopen", "重新整改", frozenset({S.REBOUND}), S.RECTIFYING, SUPERVISE, "warning"),
     Transition("appeal", "提出申诉", frozenset({S.PENDING, S.RECTIFYING}), S.APPEALING, RESPOND, "outline-secondary"),
-    Transition("appeal_reject", "驳回申诉", frozenset({S.APPEALING}), S.RECTIFYING, SUPERVISE, "warning"),
-    Transition("appeal_uphold", "申诉成立(撤销问题)", frozenset({S.APPEALING}), S.WITHDRAWN, SUPERVISE, "danger"),
+    # 申诉由第三方机构复核 (reference/002 §2.3.3): an evaluator may decide as well as a supervisor.
+    Transition("appeal_reject", "驳回申诉", frozenset({S.APPEALING}), S.RECTIFYING, APPEAL_REVIEW, "warning"),
+    Transition("appeal_uphold", "申诉成立(撤销问题)", frozenset({S.APPEALING}), S.WITHDRAWN, APPEAL_REVIEW, "danger"),
     Transition("postpone", "批准暂缓", frozenset({S.PENDING, S.RECTIFYING}), S.POSTPONED, SUPERVISE,
                "outline-secondary"),
     Transition("resume", "恢复整改", frozenset({S.POSTPONED}), S.RECTIFYING, RESPOND),
