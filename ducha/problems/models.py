@@ -212,7 +212,8 @@ class Recheck(models.Model):
     reasons = models.TextField("未通过原因", blank=True)
     checker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
-    checked_at = models.DateTimeField("复查时间", auto_now_add=True)
+    checked_on = models.DateField("复查日期", null=True, blank=True)
+    checked_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "复查记录"

@@ -448,7 +448,7 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
         values["recheck_passed"] = passed
         recheck = Recheck(problem=problem, method=method, report=report, reasons=note if not passed else "",
                           result=RecheckResult.PASSED if passed else RecheckResult.FAILED,
-                          checker=actor if getattr(actor, "pk", None) else None)
+                          checker=actor if getattr(actor, "pk", None) else None, checked_on=today)
         data.update(method=RecheckMethod(method).label, report=report)
     elif action == "close":
         if not problem.recheck_passed:
