@@ -75,6 +75,18 @@ def build_problems(*, rng, scale="demo", echo=print):
             acceptance_criterion=criterion, raised_on=raised, deadline=deadline)
         _drive(p, fate, rng=rng, today=today)
         made += 1
+    # One problem the demo enterprise user (qiye) can answer at once.
+    dept = Department.objects.filter(region__code="990102").order_by("pk").first()
+    if dept is not None:
+        p = services.problem_raise(
+            actor=None, source_kind=SourceKind.INSPECTION, source_id="DEMO-QIYE", source_title=SOURCE_TITLES[
+                SourceKind.INSPECTION], title="安全生产台账不完整", description="巡查发现企业安全生产教育培训台账缺少近三个月记录",
+            region=dept.region, subject_kind=SubjectKind.ENTERPRISE, subject_label=DEMO_COMPANY,
+            enterprise_code=DEMO_ENTERPRISE_CODE, lead_department=dept, nature=Nature.INDIVIDUAL,
+            responsible_person="冯企业", measures="补齐培训记录,建立月度培训制度", acceptance_criterion="培训台账完整、可追溯",
+            raised_on=today - dt.timedelta(days=10), deadline_working_days=20)
+        _step(p, "start", today - dt.timedelta(days=8))
+        made += 1
     echo(f"问题台账 {made} 条")
 
 

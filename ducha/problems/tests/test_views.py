@@ -184,13 +184,14 @@ def test_it_reports_progress(world, client_for):
 def test_it_builds_demo_problems_deterministically(db):
     import random
 
-    from ducha.core.demo import build_core
+    from ducha.core.demo import DEMO_ENTERPRISE_CODE, build_core
     from ducha.problems.demo import build_problems
 
     build_core(random.Random(7), echo=lambda *a: None)
     build_problems(rng=random.Random(7), echo=lambda *a: None)
     statuses = set(Problem.objects.values_list("status", flat=True))
-    assert Problem.objects.count() == 150
+    assert Problem.objects.count() == 151
+    assert Problem.objects.filter(enterprise_code=DEMO_ENTERPRISE_CODE, status=S.RECTIFYING).exists()
     assert {S.PENDING, S.RECTIFYING, S.CLOSED, S.CONSOLIDATED, S.RECTIFYING} <= statuses
     assert Problem.objects.filter(rebounds__gt=0).exists()
 
