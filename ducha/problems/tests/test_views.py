@@ -339,3 +339,17 @@ def test_it_puts_problem_cards_on_the_home_page(world, client_for):
     body = client_for(world.sup_a).get("/").content.decode()
     assert "逾期未整改" in body and "重大问题" in body
     assert "待整改问题" in client_for(world.ent).get("/").content.decode()
+
+
+def test_it_keeps_the_detail_query_count_flat(world, client_for, django_assert_max_num_queries):
+    p = put(raise_problem(world), status=S.RECTIFYING)
+    c = client_for(world.liaison_a)
+    url = reverse("problems:detail", args=[p.pk])
+    c.get(url)
+    with django_assert_max_num_queries(40) as few:
+        c.get(url)
+    for month in range(1, 9):
+        services.problem_report_progress(actor=world.liaison_a, problem=p, content=f"第{month}月进展", percent=month * 10,
+                                         month=f"2026-{month:02d}", evidence=[(f"{month}.jpg", b"x")])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        c.get(url)
