@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from ducha.core.choices import Role
 from ducha.core.models import Department, Region
-from ducha.core.scope import STAFF_ROLES, ScopedManager, ScopeSpec
+from ducha.core.scope import STAFF_ROLES, VIEW, ScopedManager, ScopedQuerySet, ScopeSpec, scope_filter
 from ducha.problems.choices import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -26,6 +27,17 @@ PROBLEM_SCOPE = ScopeSpec(
     region="region__path", department="lead_department", enterprise="enterprise_code",
     view_roles=STAFF_ROLES | {Role.ENTERPRISE}, change_roles=(STAFF_ROLES - {Role.LEADER}) | {Role.ENTERPRISE},
 )
+
+
+class ProblemQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """The scope of ScopeSpec, plus: a cooperating department's liaison may read
+        (not change) the problems it helps with (配合部门, reference/000 §3.1)."""
+        condition = scope_filter(self.model.scope, user, action)
+        if (action == VIEW and condition is not None and user.role == Role.LIAISON and user.department_id):
+            helped = Problem.cooperating_departments.through.objects.filter(department_id=user.department_id)
+            condition |= Q(pk__in=helped.values("problem_id"))
+        return self.none() if condition is None else self.filter(condition)
 
 
 class Problem(models.Model):
@@ -88,7 +100,7 @@ class Problem(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     scope = PROBLEM_SCOPE
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(ProblemQuerySet)()
 
     class Meta:
         verbose_name = "问题"

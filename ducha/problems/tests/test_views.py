@@ -353,3 +353,12 @@ def test_it_keeps_the_detail_query_count_flat(world, client_for, django_assert_m
                                          month=f"2026-{month:02d}", evidence=[(f"{month}.jpg", b"x")])
     with django_assert_max_num_queries(len(few.captured_queries)):
         c.get(url)
+
+
+def test_it_lets_a_cooperating_department_read_but_not_answer(world, client_for):
+    p = raise_problem(world, actor=world.sup_p, cooperating_departments=[world.dB])
+    c = client_for(world.liaison_b)
+    assert c.get(reverse("problems:detail", args=[p.pk])).status_code == 200
+    assert p.number in c.get(reverse("problems:list")).content.decode()
+    assert c.post(reverse("problems:action", args=[p.pk, "start"]), {"start-version": 1}).status_code == 404
+    assert Problem.objects.get(pk=p.pk).status == S.PENDING
