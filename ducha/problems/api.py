@@ -1,9 +1,10 @@
-"""Problem ledger endpoints: list (with the ledger's filters), one problem, raise, transition."""
+"""Problem ledger endpoints: list (with the ledger's filters), one problem, raise, transition, and the
+close-out request (申请销号) as a multipart upload because it must carry evidence files."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -126,5 +127,24 @@ def problem_transition(request, problem_id: int, payload: TransitionIn):
     problem = access(Problem, request.user, problem_id, CHANGE)
     try:
         return services.problem_transition(actor=request.user, problem=problem, **payload.dict())
+    except Conflict as exc:
+        raise HttpError(409, str(exc)) from None
+    except ValidationError as exc:
+        # JSON carries no files: tell the client where close-out evidence is uploaded.
+        if payload.action == "request_close" and "evidence" in getattr(exc, "error_dict", {}):
+            raise ValidationError({"evidence": f"申请销号须上传整改佐证材料,请改用 POST /api/v1/problems/{problem.pk}"
+                                               "/request-close(multipart/form-data)"}) from None
+        raise
+
+
+@router.post("/{int:problem_id}/request-close", response=ProblemOut, summary="申请销号(multipart,须附佐证材料)",
+             description="multipart/form-data:`version`、`statement`(整改成效说明)和一个或多个 `evidence` 文件。"
+                         "与网页表单调用同一服务,校验规则相同;失败时不写入任何记录。")
+def problem_request_close(request, problem_id: int, version: Form[int], statement: Form[str] = "",
+                          evidence: File[list[UploadedFile]] = None):
+    problem = access(Problem, request.user, problem_id, CHANGE)
+    try:
+        return services.problem_transition(actor=request.user, problem=problem, action="request_close",
+                                           version=version, statement=statement, evidence=evidence or [])
     except Conflict as exc:
         raise HttpError(409, str(exc)) from None

@@ -130,7 +130,7 @@ def _event(problem, *, actor, action, label, from_status="", to_status="", note=
 
 def _store_evidence(problem, files, *, actor, event=None) -> list[Evidence]:
     """Save uploaded files (Django UploadedFile or (name, bytes)) with their SHA-256."""
-    stored = []
+    loaded = []
     for item in files or ():
         if isinstance(item, tuple):
             name, data = item
@@ -140,6 +140,10 @@ def _store_evidence(problem, files, *, actor, event=None) -> list[Evidence]:
             raise ValidationError({"evidence": f"文件“{name}”为空"})
         if len(data) > settings.DUCHA_MAX_UPLOAD_BYTES:
             raise ValidationError({"evidence": f"文件“{name}”过大"})
+        loaded.append((name, data))
+    # Every file is checked before the first is written, so a bad one leaves no stray file behind.
+    stored = []
+    for name, data in loaded:
         digest = hashlib.sha256(data).hexdigest()
         evidence = Evidence(problem=problem, event=event, name=clean_text(name)[:200] or "附件", size=len(data),
                             sha256=digest, uploaded_by=actor if getattr(actor, "pk", None) else None)
