@@ -11,7 +11,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -57,13 +57,32 @@ PROBLEM_FIELDS = ["title", "description", "source_kind", "source_id", "source_ti
                   "lead_department", "responsible_person", "measures", "acceptance_criterion", "target",
                   "raised_on", "deadline", "status", "due_at", "closed_on"]
 RAISE_ROLES = CHECK  # supervisors, inspectors and evaluators record findings
-# Working days allowed for each supervision step. The 5-day figures follow reference/002
-# (反馈意见书 within 5 working days; 申诉 within 5 working days, reviewed by a third party).
+# Working days allowed for each supervision step (stored as ``due_at`` while the problem is in
+# it). The 5-day figures follow reference/002 §4.3 (反馈意见书 within 5 working days).
 RECHECK_START_DAYS = 5
 RECHECK_DAYS = 10
 LOOKBACK_DAYS = 10
-APPEAL_DAYS = 10
+APPEAL_DAYS = 10  # for the review of an appeal (第三方复核); the window to lodge one is below
 REOPEN_DAYS = 5
+APPEAL_WINDOW_DEFAULT = 5
+
+
+def appeal_working_days() -> int:
+    """Working days after a problem is raised (fed back) within which it may be appealed.
+
+    5 by default: 企业可在5个工作日内提出申诉 (reference/002 §2.3.3); setting
+    ``DUCHA_APPEAL_WORKING_DAYS``.
+    """
+    days = getattr(settings, "DUCHA_APPEAL_WORKING_DAYS", APPEAL_WINDOW_DEFAULT)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ImproperlyConfigured(f"DUCHA_APPEAL_WORKING_DAYS 应为正整数(工作日),当前为 {days!r}")
+    return days
+
+
+def appeal_last_day(problem: Problem) -> dt.date:
+    """The last day an appeal may be lodged: N working days after the raise date (statutory
+    calendar, so a Spring Festival in between does not eat the window)."""
+    return add_working_days(problem.raised_on, appeal_working_days())
 
 
 def lookback_months() -> tuple[int, ...]:
@@ -391,13 +410,16 @@ def problem_report_progress(*, actor, problem: Problem, content: str, percent: i
 # ---------------------------------------------------------------- transitions
 
 
-def allowed_actions(problem: Problem, user) -> list:
+def allowed_actions(problem: Problem, user, *, today: dt.date | None = None) -> list:
     """Transitions the user may take on the problem now (for buttons and forms)."""
     if user is None:
         return []
-    return [t for t in TRANSITIONS.values() if problem.status in t.sources and user.role in t.roles
-            and not (t.action == "close" and not problem.recheck_passed)
-            and not (t.action == "recheck_pass" and problem.recheck_passed)]
+    actions = [t for t in TRANSITIONS.values() if problem.status in t.sources and user.role in t.roles
+               and not (t.action == "close" and not problem.recheck_passed)
+               and not (t.action == "recheck_pass" and problem.recheck_passed)]
+    if any(t.action == "appeal" for t in actions) and (today or _today()) > appeal_last_day(problem):
+        actions = [t for t in actions if t.action != "appeal"]
+    return actions
 
 
 def _required(value, field: str, message: str):
@@ -472,6 +494,9 @@ def problem_transition(*, actor, problem: Problem, action: str, note: str = "", 
         values["deadline"] = new_deadline
         data.update(deadline_from=problem.deadline.isoformat(), deadline_to=new_deadline.isoformat())
     elif action in ("appeal", "appeal_reject", "appeal_uphold", "rebound"):
+        if action == "appeal" and today > (last := appeal_last_day(problem)):
+            raise ValidationError(f"申诉期限已过:应在发现问题后{appeal_working_days()}个工作日内(至 {last:%Y-%m-%d})"
+                                  "提出申诉")
         note = _required(note, "note", "请填写理由" if action != "rebound" else "请写明回头看发现的反弹情况")
     elif action == "lookback_start":
         values["lookback_round"] = problem.lookback_round + 1

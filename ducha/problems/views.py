@@ -210,7 +210,10 @@ def problem_detail(request, pk):
     actions = []
     if in_scope(problem, user, CHANGE):
         actions = [(t, TransitionForm(action=t.action, initial={"version": problem.version}))
-                   for t in services.allowed_actions(problem, user)]
+                   for t in services.allowed_actions(problem, user, today=today)]
+    appeal_until = None
+    if problem.status in TRANSITIONS["appeal"].sources:
+        appeal_until = services.appeal_last_day(problem)
     can_supervise = _is_supervisor(user) and in_scope(problem, user, CHANGE)
     duplicates = []
     if can_supervise and problem.status not in (ProblemStatus.MERGED, ProblemStatus.WITHDRAWN):
@@ -220,7 +223,7 @@ def problem_detail(request, pk):
         "sources": problem.sources.all(), "evidence": problem.evidence.all(), "rechecks": problem.rechecks.all(),
         "progress_reports": problem.progress_reports.all(),
         "cooperating": problem.cooperating_departments.all(), "duplicates": duplicates,
-        "can_supervise": can_supervise,
+        "can_supervise": can_supervise, "appeal_until": appeal_until, "appeal_days": services.appeal_working_days(),
         "can_report": user.role in TRANSITIONS["start"].roles and in_scope(problem, user, CHANGE)
         and problem.status in {ProblemStatus.PENDING, ProblemStatus.RECTIFYING, ProblemStatus.REBOUND,
                                ProblemStatus.POSTPONED},

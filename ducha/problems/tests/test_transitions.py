@@ -2,7 +2,7 @@ import datetime as dt
 
 import chinese_calendar
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
 from ducha.core.choices import Role
 from ducha.core.models import AuditEntry
@@ -29,6 +29,10 @@ INPUTS = {
 }
 
 
+# A step with a window of its own is taken on a day inside it (appeal: 5 working days after 1 April).
+DAY = {"appeal": dt.date(2026, 4, 3)}
+
+
 def persona(w, role):
     return {Role.ADMIN: w.admin, Role.SUPERVISOR: w.sup_a, Role.LIAISON: w.liaison_a, Role.ENTERPRISE: w.ent,
             Role.INSPECTOR: w.inspector_a, Role.EVALUATOR: w.evaluator_p, Role.LEADER: w.leader_p}[role]
@@ -49,7 +53,7 @@ def test_it_allows_each_transition_to_each_permitted_role(world, action):
         for role in sorted(t.roles):
             problem = in_state(world, source)
             done = services.problem_transition(actor=persona(world, role), problem=problem, action=action,
-                                               today=TODAY, **INPUTS.get(action, {}))
+                                               today=DAY.get(action, TODAY), **INPUTS.get(action, {}))
             fresh = Problem.objects.get(pk=problem.pk)
             assert fresh.status == t.target == done.status
             assert fresh.version == 2
@@ -212,3 +216,35 @@ def test_it_assigns_and_bulk_assigns(world):
     assert set(Problem.objects.values_list("lead_department", flat=True)) == {world.dA1.pk}
     with pytest.raises(PermissionDenied):
         services.problem_assign(actor=world.liaison_a, problem=a, lead_department=world.dA)
+
+
+def test_it_refuses_an_appeal_after_five_working_days_across_the_spring_festival(world):
+    # Raised on 11 Feb 2026: 12, 13, 14 (调休), then 24, 25 Feb — the Spring Festival does not count.
+    on_time = raise_problem(world, raised_on=dt.date(2026, 2, 11), deadline=dt.date(2026, 4, 30))
+    late = raise_problem(world, raised_on=dt.date(2026, 2, 11), deadline=dt.date(2026, 4, 30))
+    assert services.appeal_last_day(on_time) == dt.date(2026, 2, 25)
+    assert [t.action for t in services.allowed_actions(late, world.ent, today=dt.date(2026, 2, 25))].count("appeal")
+    services.problem_transition(actor=world.ent, problem=on_time, action="appeal", today=dt.date(2026, 2, 25),
+                                note="问题认定有误")
+    assert Problem.objects.get(pk=on_time.pk).status == S.APPEALING
+    with pytest.raises(ValidationError) as exc:
+        services.problem_transition(actor=world.ent, problem=late, action="appeal", today=dt.date(2026, 2, 26),
+                                    note="问题认定有误")
+    assert exc.value.messages == ["申诉期限已过:应在发现问题后5个工作日内(至 2026-02-25)提出申诉"]
+    fresh = Problem.objects.get(pk=late.pk)
+    assert (fresh.status, fresh.version) == (S.PENDING, 1)
+    assert not ProblemEvent.objects.filter(problem=late, action="appeal").exists()
+    assert not AuditEntry.objects.filter(action="problem.appeal", object_id=str(late.pk)).exists()
+    assert "appeal" not in [t.action for t in services.allowed_actions(late, world.ent, today=dt.date(2026, 2, 26))]
+
+
+def test_it_takes_the_appeal_window_from_the_settings(world, settings):
+    p = raise_problem(world, raised_on=dt.date(2026, 2, 11), deadline=dt.date(2026, 4, 30))
+    settings.DUCHA_APPEAL_WORKING_DAYS = 10
+    assert services.appeal_last_day(p) == dt.date(2026, 3, 3)  # 25 Feb + 26, 27, 28 (调休) Feb, 2, 3 Mar
+    services.problem_transition(actor=world.liaison_a, problem=p, action="appeal", today=dt.date(2026, 3, 3),
+                                note="责任部门认定有误")
+    for bad in (0, -1, "5", 2.5, True):
+        settings.DUCHA_APPEAL_WORKING_DAYS = bad
+        with pytest.raises(ImproperlyConfigured, match="DUCHA_APPEAL_WORKING_DAYS"):
+            services.appeal_working_days()

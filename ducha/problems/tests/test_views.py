@@ -362,3 +362,25 @@ def test_it_lets_a_cooperating_department_read_but_not_answer(world, client_for)
     assert p.number in c.get(reverse("problems:list")).content.decode()
     assert c.post(reverse("problems:action", args=[p.pk, "start"]), {"start-version": 1}).status_code == 404
     assert Problem.objects.get(pk=p.pk).status == S.PENDING
+
+
+def test_it_shows_the_last_appeal_day_and_refuses_a_late_appeal(world, client_for, monkeypatch):
+    from ducha.problems import selectors
+
+    p = raise_problem(world, raised_on=dt.date(2026, 2, 11), deadline=dt.date(2026, 4, 30))
+    c = client_for(world.ent)
+    url = reverse("problems:detail", args=[p.pk])
+    for day in (dt.date(2026, 2, 24), dt.date(2026, 2, 26)):
+        monkeypatch.setattr(selectors, "today", lambda day=day: day)
+        monkeypatch.setattr(services, "_today", lambda day=day: day)
+        body = c.get(url).content.decode()
+        assert "申诉截止" in body and "2026-02-25" in body and "发现后5个工作日内可提出申诉" in body
+        assert ('id="act-appeal"' in body) == (day < dt.date(2026, 2, 25))
+        assert ("已过" in body) == (day > dt.date(2026, 2, 25))
+    r = c.post(reverse("problems:action", args=[p.pk, "appeal"]), {"appeal-version": 1, "appeal-note": "认定有误"},
+               follow=True)
+    assert "申诉期限已过:应在发现问题后5个工作日内(至 2026-02-25)提出申诉" in r.content.decode()
+    assert Problem.objects.get(pk=p.pk).status == S.PENDING
+    body = client_for(world.sup_a).get(reverse("problems:detail", args=[
+        put(raise_problem(world), status=S.CLOSED).pk])).content.decode()
+    assert "申诉截止" not in body  # only while an appeal is possible at all
