@@ -40,6 +40,13 @@ class ProblemQuerySet(ScopedQuerySet):
         return self.none() if condition is None else self.filter(condition)
 
 
+class ProblemPartQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """Rows that belong to a problem (evidence, sources) follow that problem's scope
+        exactly, cooperating departments included: whoever may read the problem may read them."""
+        return self.filter(problem__in=Problem.objects.restrict(user, action).values("pk"))
+
+
 class Problem(models.Model):
     """One problem found by an inspection, evaluation, forwarding check, analytics flag,
     complaint or by hand, followed until it is closed and stays closed.
@@ -146,9 +153,11 @@ class ProblemSource(models.Model):
     raised_on = models.DateField("发现日期")
     merged_from = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    # What the spec says, restrict() answers through the problem (ProblemPartQuerySet), so
+    # that the problem's own extensions of its scope (配合部门) hold here too.
     scope = ScopeSpec(region="problem__region__path", department="problem__lead_department",
                       enterprise="problem__enterprise_code", view_roles=PROBLEM_SCOPE.view_roles)
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(ProblemPartQuerySet)()
 
     class Meta:
         verbose_name = "问题来源"
@@ -201,9 +210,11 @@ class Evidence(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
+    # What the spec says, restrict() answers through the problem (ProblemPartQuerySet), so
+    # that the problem's own extensions of its scope (配合部门) hold here too.
     scope = ScopeSpec(region="problem__region__path", department="problem__lead_department",
                       enterprise="problem__enterprise_code", view_roles=PROBLEM_SCOPE.view_roles)
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(ProblemPartQuerySet)()
 
     class Meta:
         verbose_name = "佐证材料"

@@ -384,3 +384,22 @@ def test_it_shows_the_last_appeal_day_and_refuses_a_late_appeal(world, client_fo
     body = client_for(world.sup_a).get(reverse("problems:detail", args=[
         put(raise_problem(world), status=S.CLOSED).pk])).content.decode()
     assert "申诉截止" not in body  # only while an appeal is possible at all
+
+
+def test_it_serves_evidence_to_whoever_may_read_the_problem(world, client_for):
+    p = raise_problem(world, actor=world.sup_p, cooperating_departments=[world.dB],
+                      evidence=[("现场照片.jpg", b"\xff\xd8 site photo")])
+    ev = p.evidence.get()
+    url = reverse("problems:evidence", args=[ev.pk])
+    # The cooperating department's liaison reads the problem, so it reads its evidence too.
+    for user in (world.liaison_b, world.liaison_a, world.sup_a, world.ent, world.leader_p):
+        assert client_for(user).get(reverse("problems:detail", args=[p.pk])).status_code == 200, user
+        r = client_for(user).get(url)
+        assert r.status_code == 200, user
+        assert b"".join(r.streaming_content) == b"\xff\xd8 site photo"
+    assert "现场照片.jpg" in client_for(world.liaison_b).get(reverse("problems:detail", args=[p.pk])).content.decode()
+    # Outside the problem's scope: another county, another enterprise, another department's liaison.
+    p.cooperating_departments.clear()
+    for user in (world.sup_b1, world.ent_b, world.liaison_b):
+        assert client_for(user).get(url).status_code == 404, user
+        assert client_for(user).get(reverse("problems:detail", args=[p.pk])).status_code == 404, user
