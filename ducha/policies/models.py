@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ducha.core.choices import Role
 from ducha.core.models import Department, Region
-from ducha.core.scope import STAFF_ROLES, VIEW, ScopedManager, ScopedQuerySet, ScopeSpec, scope_filter
+from ducha.core.scope import STAFF_ROLES, VIEW, ScopedManager, ScopedQuerySet, ScopeSpec
 from ducha.enterprises.models import Enterprise
 from ducha.policies.choices import (
     EXPIRING_DAYS,
@@ -40,18 +40,19 @@ def status_q(status: str, today: dt.date | None = None) -> Q:
 
 class PolicyQuerySet(ScopedQuerySet):
     def restrict(self, user, action: str = VIEW):
-        """Reading: a policy binds its own region and everything below it, so a user sees
-        policies issued in its subtree and those issued by the regions above it (a county
-        implements provincial policies). Users without a region see all. Changing follows
-        the ScopeSpec: administrators and supervisors in the issuing region's subtree.
+        """Reading: a policy binds its issuing region and everything below it, so a user
+        sees the policies issued in its own subtree and those issued by the regions above
+        it (a county implements provincial policies). This holds for every role allowed to
+        read, liaisons and enterprise users included: policies are public documents and a
+        liaison also works on policies its department only cooperates on. Users without a
+        region see none. Changing follows the ScopeSpec: administrators and supervisors
+        whose subtree holds the issuing region.
         """
         if action != VIEW:
             return super().restrict(user, action)
-        condition = scope_filter(self.model.scope, user, action)
-        if condition is None:
+        if (user is None or not user.is_authenticated or not user.is_active or not user.region_id
+                or user.role not in self.model.scope.view_roles):
             return self.none()
-        if not user.region_id:
-            return self.all()
         path = user.region.path
         codes = path.strip("/").split("/")
         ancestors = ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]

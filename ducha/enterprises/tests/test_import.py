@@ -171,3 +171,37 @@ def test_apply_reports_progress(world):
     report = run_import(EnterpriseImporter(), csv_bytes([HEAD, _row(1), _row(2)]), "企业.csv", actor=world.sup_a,
                         progress=lambda done, total=0, message="": calls.append((done, total, message)))
     assert report.ok and calls[0][:2] == (2, 2) and calls[-1] == (2, 2, "完成")
+
+
+def test_formula_cells_and_merged_headers_are_refused_by_file(world):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    ws.append(_row(1))
+    ws["B2"] = "=CONCAT(\"明州\",\"机械\")"
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = _import(buf.getvalue(), "企业.xlsx", world.sup_a)
+    assert "第 2 行 B 列是公式" in report.file_errors[0]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    ws.append(_row(1))
+    ws.merge_cells("A1:B1")
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert "合并单元格" in _import(buf.getvalue(), "企业.xlsx", world.sup_a).file_errors[0]
+    assert Enterprise.objects.count() == 0
+
+
+def test_excel_serial_dates_and_full_width_values_are_normalised(world):
+    row = _row(1, date=45356, phone="１３９０５４３０００１", scale=" 规上 ")
+    row[0] = "".join(chr(ord(c) + 0xFEE0) for c in row[0])
+    report = _import(xlsx_bytes([HEAD, row]), "企业.xlsx", world.sup_a)
+    assert report.ok, report.as_dict()
+    e = Enterprise.objects.get()
+    assert str(e.established_on) == "2024-03-05" and e.contact_phone == "13905430001" and e.scale == "above"

@@ -142,3 +142,15 @@ def test_enterprises_go_on_a_policys_lists(world, client_for):
         services.policy_enterprise_set(actor=world.sup_b1, policy=p, enterprise=e, status="eligible")
     services.policy_enterprise_set(actor=world.sup_a1, policy=p, enterprise=e, status="")
     assert not PolicyEnterprise.objects.exists()
+
+
+def test_liaisons_and_enterprise_users_read_policies_of_their_region_and_above(world, client_for):
+    from ducha.policies.models import Policy
+
+    a = policy(n=1, title="明州政策")
+    b = policy(n=2, region_code="990200", lead_department="清河市发改委", cooperating="", title="清河政策")
+    assert list(Policy.objects.restrict(world.ent, "view")) == [a]
+    assert list(Policy.objects.restrict(world.liaison_b, "view")) == [b]
+    assert client_for(world.ent).get(f"/policies/{a.pk}/").status_code == 200
+    assert client_for(world.ent).get(f"/policies/{b.pk}/").status_code == 404
+    assert not Policy.objects.restrict(world.liaison_a, "change").exists()
