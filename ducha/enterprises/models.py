@@ -67,3 +67,19 @@ class EnterpriseTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class EnterpriseTag(models.Model):
+    """One tag of an enterprise, so the list filter is an indexed lookup; ``Enterprise.tags``
+    keeps the same tags as text for display and export. Both are written by the services."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_rows")
+    tag = models.CharField("标签", max_length=20)
+
+    class Meta:
+        verbose_name = "市场主体标签"
+        constraints = [models.UniqueConstraint(fields=["tag", "enterprise"], name="enterprise_tag_unique")]
+        indexes = [models.Index(fields=["enterprise"], name="enterprise_tag_doc_idx")]
+
+    def __str__(self):
+        return self.tag

@@ -94,7 +94,14 @@ def search(qs, term_model, query: str):
     matches = (term_model.objects.filter(term__in=terms).values(doc)
                .annotate(matched=Count("term"), score=Sum("weight")).filter(matched=len(terms)))
     scores = dict(matches.values_list(doc, "score"))
-    visible = set(qs.filter(pk__in=matches.values(doc)).values_list("pk", flat=True)) if scores else set()
+    visible: set[int] = set()
+    if len(scores) <= 5000:
+        # Few matches: check them by id (no second pass over the term table).
+        ids = list(scores)
+        for i in range(0, len(ids), 900):
+            visible.update(qs.filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
+    else:
+        visible.update(qs.filter(pk__in=matches.values(doc)).values_list("pk", flat=True))
     ranked = sorted(((scores[pk], pk) for pk in visible), key=lambda x: (-x[0], x[1]))
     return Ranked(qs, [pk for _s, pk in ranked], {pk: s for s, pk in ranked}, matches.values(doc))
 

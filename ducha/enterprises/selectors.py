@@ -6,7 +6,7 @@ from ducha.core.models import Region
 from ducha.core.scope import VIEW
 from ducha.enterprises import search
 from ducha.enterprises.choices import DIVISIONS, SECTIONS, CreditGrade, RiskLevel, Scale
-from ducha.enterprises.models import Enterprise, EnterpriseTerm
+from ducha.enterprises.models import Enterprise, EnterpriseTag, EnterpriseTerm
 
 CODE_PREFIX = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{4,18}$")
 
@@ -34,7 +34,7 @@ def enterprise_filter(user, params) -> tuple:
     if f["risk"] in RiskLevel.values:
         qs = qs.filter(risk_level=f["risk"])
     if f["tag"]:
-        qs = qs.filter(tags__contains=f" {f['tag']} ")
+        qs = qs.filter(pk__in=EnterpriseTag.objects.filter(tag=f["tag"]).values("enterprise_id"))
     searched = False
     if f["q"]:
         code = f["q"].upper().replace(" ", "")

@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from ducha.core.audit import audit_record, diff, snapshot
 from ducha.core.dates import DateParseError, parse_date
@@ -14,7 +14,7 @@ from ducha.core.text import clean_code, clean_text
 from ducha.core.validators import credit_code_problem, phone_problem
 from ducha.enterprises import search
 from ducha.enterprises.choices import DIVISIONS, SECTIONS, CreditGrade, RiskLevel, Scale
-from ducha.enterprises.models import Enterprise, EnterpriseTerm
+from ducha.enterprises.models import Enterprise, EnterpriseTag, EnterpriseTerm
 
 FIELDS = ["credit_code", "name", "region", "address", "industry_section", "industry_division", "scale",
           "credit_grade", "risk_level", "established_on", "contact_name", "contact_phone", "tags"]
@@ -40,6 +40,19 @@ def parse_tags(value) -> list[str]:
 
 def tags_text(tags: list[str]) -> str:
     return f" {' '.join(tags)} " if tags else ""
+
+
+def write_tags(docs: dict[int, str], *, fresh: bool = False) -> None:
+    """Mirror the tag text of the given enterprises (id -> " a b ") into the tag table."""
+    ids = list(docs)
+    if not fresh:
+        for i in range(0, len(ids), 900):
+            EnterpriseTag.objects.filter(enterprise_id__in=ids[i:i + 900]).delete()
+    rows = [(pk, tag) for pk, text in docs.items() for tag in text.split()]
+    if rows:
+        table = connection.ops.quote_name(EnterpriseTag._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} (enterprise_id, tag) VALUES (%s, %s)", rows)
 
 
 def _section(value) -> str | None:
@@ -172,6 +185,7 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
     enterprise = Enterprise(**data)
     enterprise.save()
     search.rebuild_terms(EnterpriseTerm, {enterprise.pk: enterprise_terms(enterprise)}, fresh=True)
+    write_tags({enterprise.pk: enterprise.tags}, fresh=True)
     audit_record(actor=actor, action="enterprise.create", obj=enterprise,
                  changes=diff(None, snapshot(enterprise, FIELDS)))
     return enterprise
@@ -194,6 +208,8 @@ def enterprise_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
         enterprise.save(update_fields=[*EDITABLE, "updated_at"])
         if "name" in changes:
             search.rebuild_terms(EnterpriseTerm, {enterprise.pk: enterprise_terms(enterprise)})
+        if "tags" in changes:
+            write_tags({enterprise.pk: enterprise.tags})
         audit_record(actor=actor, action="enterprise.update", obj=enterprise, changes=changes)
     return enterprise
 
@@ -210,6 +226,7 @@ def enterprise_set_tags(*, actor, enterprise: Enterprise, tags: list[str]) -> En
     if text != before:
         Enterprise.objects.filter(pk=enterprise.pk).update(tags=text)
         enterprise.tags = text
+        write_tags({enterprise.pk: text})
         audit_record(actor=actor, action="enterprise.tag", obj=enterprise, changes={"tags": [before, text]})
     return enterprise
 
@@ -251,7 +268,7 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
         for i in range(0, len(chunk_known), 900):
             for e in Enterprise.objects.filter(credit_code__in=chunk_known[i:i + 900]):
                 existing[e.credit_code] = e
-        to_create, to_update, renamed = [], [], []
+        to_create, to_update, renamed, retagged = [], [], [], []
         for row in chunk:
             current = existing.get(row["credit_code"])
             if current is None:
@@ -263,6 +280,8 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
                 if (old.pk if hasattr(old, "pk") else old) != (new.pk if hasattr(new, "pk") else new):
                     if name == "name":
                         renamed.append(current)
+                    elif name == "tags":
+                        retagged.append(current)
                     setattr(current, name, new)
                     changed = True
             if changed:
@@ -277,10 +296,13 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
                 for e in to_create:
                     e.pk = ids[e.credit_code]
             search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in to_create}, fresh=True)
+            write_tags({e.pk: e.tags for e in to_create if e.tags}, fresh=True)
         if to_update:
             Enterprise.objects.bulk_update(to_update, EDITABLE)
         if renamed:
             search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in renamed})
+        if retagged:
+            write_tags({e.pk: e.tags for e in retagged})
         created_codes.extend(e.credit_code for e in to_create)
         updated_codes.extend(e.credit_code for e in to_update)
         done += len(chunk)
@@ -296,12 +318,13 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
 
 
 def rebuild_index(*, progress: Callable | None = None) -> int:
-    """Recompute every enterprise's search terms (after changing the segmentation)."""
+    """Recompute every enterprise's search terms and tag rows (after changing the segmentation)."""
     count = 0
-    ids = list(Enterprise.objects.values_list("pk", "name"))
+    ids = list(Enterprise.objects.values_list("pk", "name", "tags"))
     for i in range(0, len(ids), 10000):
         with transaction.atomic():
-            search.rebuild_terms(EnterpriseTerm, {pk: enterprise_terms({"name": n}) for pk, n in ids[i:i + 10000]})
+            search.rebuild_terms(EnterpriseTerm, {pk: enterprise_terms({"name": n}) for pk, n, _t in ids[i:i + 10000]})
+            write_tags({pk: t for pk, _n, t in ids[i:i + 10000]})
         count += len(ids[i:i + 10000])
         if progress:
             progress(count, len(ids), "重建检索索引")

@@ -205,3 +205,21 @@ def test_excel_serial_dates_and_full_width_values_are_normalised(world):
     assert report.ok, report.as_dict()
     e = Enterprise.objects.get()
     assert str(e.established_on) == "2024-03-05" and e.contact_phone == "13905430001" and e.scale == "above"
+
+
+def test_tags_follow_imports_and_edits(world, client_for):
+    from ducha.enterprises import services
+    from ducha.enterprises.models import EnterpriseTag
+
+    assert _import(csv_bytes([HEAD, _row(1, tags="新开办"), _row(2, tags="")]), "企业.csv", world.sup_a).ok
+    c = client_for(world.sup_a)
+
+    def names(tag):
+        return {e.credit_code for e in c.get(f"/enterprises/?tag={tag}").context["page"]}
+
+    assert names("新开办") == {code(1)}
+    assert _import(csv_bytes([HEAD, _row(1, tags="涉企投诉"), _row(2, tags="新开办、涉企投诉")]), "企业.csv",
+                   world.sup_a).result["updated"] == 2
+    assert names("新开办") == {code(2)} and names("涉企投诉") == {code(1), code(2)}
+    services.enterprise_set_tags(actor=world.sup_a, enterprise=Enterprise.objects.get(credit_code=code(2)), tags=[])
+    assert names("新开办") == set() and EnterpriseTag.objects.count() == 1
