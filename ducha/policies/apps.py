@@ -8,11 +8,17 @@ class PoliciesConfig(AppConfig):
 
     def ready(self):
         from ducha.core.api import register_history_model
-        from ducha.core.registry import register_demo_step, register_exporter, register_importer
+        from ducha.core.registry import (
+            register_demo_step,
+            register_exporter,
+            register_home_widget,
+            register_importer,
+        )
         from ducha.policies import jobs  # noqa: F401  (registers the "reindex" job handler)
         from ducha.policies.models import Policy
 
         register_importer("policies", "ducha.policies.importers.PolicyImporter")
         register_exporter("policies", "ducha.policies.importers.export_policies")
+        register_home_widget("ducha.policies.widgets.home_cards")
         register_demo_step(30, "ducha.policies.demo.build")
         register_history_model("policies.policy", Policy)

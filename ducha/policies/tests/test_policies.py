@@ -154,3 +154,12 @@ def test_liaisons_and_enterprise_users_read_policies_of_their_region_and_above(w
     assert client_for(world.ent).get(f"/policies/{a.pk}/").status_code == 200
     assert client_for(world.ent).get(f"/policies/{b.pk}/").status_code == 404
     assert not Policy.objects.restrict(world.liaison_a, "change").exists()
+
+
+def test_home_cards_count_in_scope(world, client_for):
+    policy(n=1, effective_to="2099-12-31")
+    e = enterprise(credit_code=world.enterprise_code, name="东城企业", risk_level="红")
+    body = client_for(world.sup_a1).get("/").content.decode()
+    assert "有效政策" in body and "红色风险市场主体" in body
+    home = client_for(world.ent).get("/").content.decode()
+    assert f"/enterprises/{e.pk}/" in home and "东城企业" in home
