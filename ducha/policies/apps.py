@@ -19,6 +19,8 @@ class PoliciesConfig(AppConfig):
 
         register_importer("policies", "ducha.policies.importers.PolicyImporter")
         register_exporter("policies", "ducha.policies.importers.export_policies")
+        register_importer("policy_enterprises", "ducha.policies.importers.PolicyEnterpriseImporter")
+        register_exporter("policy_enterprises", "ducha.policies.importers.export_policy_enterprises")
         register_home_widget("ducha.policies.widgets.home_cards")
         register_demo_step(30, "ducha.policies.demo.build")
         register_history_model("policies.policy", Policy)

@@ -341,6 +341,37 @@ def policy_enterprise_set(*, actor, policy: Policy, enterprise: Enterprise, stat
     return link
 
 
+@transaction.atomic
+def policy_enterprises_import(*, actor, rows: list[dict], progress: Callable | None = None) -> dict:
+    """Set enterprises' places on policy lists in bulk: rows of (policy, enterprise, status),
+    already checked to be visible policies and enterprises the actor may change. One audit entry."""
+    existing = {}
+    pairs = [(r["policy"].pk, r["enterprise"].pk) for r in rows]
+    policy_ids = sorted({p for p, _e in pairs})
+    for i in range(0, len(policy_ids), 900):
+        for link in PolicyEnterprise.objects.filter(policy_id__in=policy_ids[i:i + 900]):
+            existing[(link.policy_id, link.enterprise_id)] = link
+    to_create, to_update = [], []
+    for row in rows:
+        link = existing.get((row["policy"].pk, row["enterprise"].pk))
+        if link is None:
+            to_create.append(PolicyEnterprise(policy=row["policy"], enterprise=row["enterprise"], status=row["status"]))
+        elif link.status != row["status"]:
+            link.status = row["status"]
+            to_update.append(link)
+    PolicyEnterprise.objects.bulk_create(to_create, batch_size=2000)
+    PolicyEnterprise.objects.bulk_update(to_update, ["status", "updated_at"], batch_size=2000)
+    result = {"created": len(to_create), "updated": len(to_update),
+              "unchanged": len(rows) - len(to_create) - len(to_update), "rows": len(rows)}
+    audit_record(actor=actor, action="policy.enterprises_import", object_type="policies.policyenterprise",
+                 object_repr=f"导入政策享受名单 {len(rows)} 行",
+                 changes={**result, "pairs": [f"{r['policy'].doc_number}/{r['enterprise'].credit_code}:{r['status']}"
+                                              for r in rows[:500]]})
+    if progress:
+        progress(len(rows), len(rows), "完成")
+    return result
+
+
 def rebuild_index(*, progress: Callable | None = None) -> int:
     """Recompute every policy's search terms."""
     ids = list(Policy.objects.values_list("pk", flat=True))

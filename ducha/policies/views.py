@@ -134,6 +134,14 @@ def policy_import(request):
 
 
 @login_required
+def link_import(request):
+    if request.user.role not in Enterprise.scope.change_roles:
+        raise PermissionDenied("当前角色无权导入政策享受名单")
+    return handle_import(request, "policy_enterprises", title="政策享受名单", back_url=reverse("policies:list"),
+                         template_url=reverse("core:import_template", args=["policy_enterprises"]))
+
+
+@login_required
 @require_POST
 def attachment_upload(request, pk):
     policy = access(Policy, request.user, pk, CHANGE)

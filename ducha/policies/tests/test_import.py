@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ducha.core.imports import run_import
 from ducha.core.models import AuditEntry
 from ducha.enterprises.tests.factories import csv_bytes, read_xlsx, xlsx_bytes
-from ducha.policies.importers import HEADERS, PolicyImporter
+from ducha.policies.importers import HEADERS, PolicyEnterpriseImporter, PolicyImporter
 from ducha.policies.models import Policy, PolicyPoint, PolicyTerm
 
 HEAD = ["文号", "标题", "发文机关", "发布日期", "生效日期", "失效日期", "层级", "政策类别", "发文区划代码", "牵头部门",
@@ -94,3 +94,27 @@ def test_the_upload_page_reports_then_imports(world, client_for):
     assert "导入未执行" in r.content.decode() and Policy.objects.count() == 0
     r = c.post("/policies/import/", {"file": SimpleUploadedFile("政策.csv", csv_bytes([HEAD, _row(1)], "gbk"))})
     assert r.status_code == 302 and Policy.objects.count() == 1
+
+
+def test_policy_lists_import_all_or_nothing_and_update_in_place(world, client_for):
+    from ducha.enterprises.tests.factories import code, enterprise
+    from ducha.policies.models import PolicyEnterprise
+    from ducha.policies.tests.factories import policy
+
+    policy(n=1)
+    enterprise(n=1)
+    enterprise(n=2, region="990202")
+    head = ["文号", "统一社会信用代码", "状态"]
+    c = client_for(world.sup_a)
+    bad = csv_bytes([head, ["明政发〔2025〕1号", code(1), "已申报"], ["明政发〔2025〕1号", code(2, "990202"), "已享受"],
+                     ["明政发〔2025〕9号", code(1), "已享受"], ["明政发〔2025〕1号", code(1), "已享受"]], "gbk")
+    r = c.post("/policies/enterprises/import/", {"file": SimpleUploadedFile("名单.csv", bad)})
+    body = r.content.decode()
+    assert "不在您的管辖范围内" in body and "没有这个文号" in body and "重复" in body
+    assert not PolicyEnterprise.objects.exists()
+    good = csv_bytes([head, ["明政发〔2025〕1号", code(1), "已申报"]])
+    assert c.post("/policies/enterprises/import/", {"file": SimpleUploadedFile("名单.csv", good)}).status_code == 302
+    again = csv_bytes([head, ["明政发〔2025〕1号", code(1), "已享受"]])
+    report = run_import(PolicyEnterpriseImporter(), again, "名单.csv", actor=world.sup_a)
+    assert report.result == {"created": 0, "updated": 1, "unchanged": 0, "rows": 1}
+    assert PolicyEnterprise.objects.get().status == "enjoyed"
