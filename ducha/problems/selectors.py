@@ -256,15 +256,21 @@ def ranking(qs, *, period: Period, today: dt.date, group: str = "department", us
     rows = [r for r in metrics_by(period.filter(qs), group, as_of=period.as_of(today), user=user)
             if r["key"] and r["metrics"]["rectification"].denominator]
 
-    def sort_key(r):
+    def score(r):
         m = r["metrics"]
-        return (-(m["rectification"].value or 0), -(m["on_time"].value or 0), str(r["label"]))
+        return (m["rectification"].value or 0, m["on_time"].value or 0)
 
-    rows.sort(key=sort_key)
-    n = len(rows)
-    for i, row in enumerate(rows, start=1):
-        row["rank"] = i
-        row["mark"] = "top" if i <= min(3, n // 2) else ("bottom" if i > n - min(3, n // 2) else "")
+    rows.sort(key=lambda r: (tuple(-x for x in score(r)), str(r["label"])))
+    k = min(3, len(rows) // 2)
+    scores = [score(r) for r in rows]
+    for row, mine in zip(rows, scores, strict=True):
+        # Equal figures share a rank (1, 1, 3…); a tie is marked only if the whole tie lies in the
+        # top or the bottom group, so two units with the same figures are never one praised and
+        # one interviewed.
+        row["rank"] = 1 + sum(other > mine for other in scores)
+        from_bottom = 1 + sum(other < mine for other in scores)
+        top, bottom = row["rank"] <= k, from_bottom <= k
+        row["mark"] = "top" if top and not bottom else ("bottom" if bottom and not top else "")
     return rows
 
 
@@ -278,8 +284,16 @@ def weekly_dispatch(user, *, today: dt.date, soon_days: int = 7) -> list[dict]:
     for p in qs.order_by("lead_department__name", "deadline", "pk"):
         key = p.lead_department_id
         entry = groups.setdefault(key, {"department": p.lead_department, "overdue": [], "soon": []})
+        p.days_overdue, p.days_left = (today - p.deadline).days, (p.deadline - today).days
         (entry["overdue"] if p.deadline < today else entry["soon"]).append(p)
     return sorted(groups.values(), key=lambda g: (-len(g["overdue"]), g["department"].name if g["department"] else ""))
+
+
+def closed_in(qs, period: Period):
+    """Problems closed (销号, and not rebounded since) within the period."""
+    if not period.start:
+        return qs.filter(CLOSED)
+    return qs.filter(CLOSED, closed_on__gte=period.start, closed_on__lte=period.end)
 
 
 def monthly_summary(user, *, month: Period, today: dt.date) -> dict:
@@ -287,7 +301,7 @@ def monthly_summary(user, *, month: Period, today: dt.date) -> dict:
     qs = problems_for(user)
     as_of = month.as_of(today)
     raised = counted(month.filter(qs))
-    closed = counted(qs).filter(CLOSED, closed_on__gte=month.start, closed_on__lte=month.end)
+    closed = closed_in(counted(qs), month)
     overdue = counted(qs).filter(status__in=OPEN_STATES, deadline__lt=as_of)
     by_department = metrics_by(qs, "department", as_of=as_of, user=user)
     return {"period": month, "raised": raised, "closed": closed, "overdue": overdue,
@@ -344,3 +358,60 @@ def _month_start(day: dt.date) -> dt.date:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# ---------------------------------------------------------------- history panel
+
+# Keys of a problem's audit changes that are not fields of the model.
+EXTRA_CHANGE_LABELS = {"note": "意见/说明", "progress": "整改进展", "merged": "合并问题", "evidence_moved": "转移佐证材料(份)"}
+
+
+class ReadableEntry:
+    """An audit entry of a problem whose changes read in Chinese for the history panel:
+    choice codes as their labels, region and department ids as names. The stored entry
+    (and its hash) is untouched; only what the panel shows differs."""
+
+    def __init__(self, entry, names: dict):
+        self._entry, self._names = entry, names
+
+    def __getattr__(self, name):
+        return getattr(self._entry, name)
+
+    def _show(self, key, value):
+        if value is None or value == "":
+            return value
+        if key in self._names:
+            return self._names[key].get(value, value)
+        return value
+
+    def changes_display(self):
+        rows = []
+        for key, value in self._entry.changes.items():
+            try:
+                label = str(Problem._meta.get_field(key).verbose_name)
+            except Exception:  # not a model field: a summary key of the service
+                label = EXTRA_CHANGE_LABELS.get(key, key)
+            before, after = (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (None, value)
+            rows.append((label, self._show(key, before), self._show(key, after)))
+        return rows
+
+
+def problem_history(problem, *, limit: int = 50) -> list[ReadableEntry]:
+    """The problem's audit entries, newest first, ready for ``core/_history.html``."""
+    from ducha.core.audit import history_for
+
+    entries = list(history_for(problem)[:limit])
+    names: dict[str, dict] = {}
+    for field_ in Problem._meta.concrete_fields:
+        if field_.choices:
+            names[field_.name] = {str(k): str(v) for k, v in field_.flatchoices}
+    ids = {"region": set(), "lead_department": set()}
+    for entry in entries:
+        for key, value in entry.changes.items():
+            if key in ids:
+                ids[key].update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
+    # Named by the row itself: a department renamed since still shows who it is today.
+    names["region"] = dict(Region.objects.filter(pk__in=ids["region"]).values_list("pk", "name")) if ids["region"] else {}
+    names["lead_department"] = (dict(Department.objects.filter(pk__in=ids["lead_department"]).values_list("pk", "name"))
+                                if ids["lead_department"] else {})
+    return [ReadableEntry(e, names) for e in entries]

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ducha.core.audit import history_for
 from ducha.core.listing import export_response, paginate, querystring_without, sort_queryset
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
@@ -91,6 +90,8 @@ def filter_problems(request, qs, today):
         qs = qs.filter(lead_department_id=int(department))
     if g.get("overdue") == "1":
         qs = qs.filter(status__in=OPEN_STATES, deadline__lt=today)
+    if closed := g.get("closed", "").strip():
+        qs = selectors.closed_in(qs, selectors.parse_period(closed))
     if metric := g.get("metric"):
         period = selectors.parse_period(g.get("period"))
         qs = selectors.metric_filter(period.filter(qs), metric, g.get("part", "den"), as_of=period.as_of(today))
@@ -107,6 +108,10 @@ def _filter_context(request, user):
         "regions": Region.objects.restrict(user, VIEW).filter(level__lte=3).order_by("path") if staff else [],
         "departments": Department.objects.restrict(user, VIEW).order_by("region__code", "name") if staff else [],
         "f": request.GET,
+        # What a drill-down link filters by, in words (the query string holds codes).
+        "metric_label": selectors.METRIC_DEFS.get(request.GET.get("metric", ""), {}).get("label", ""),
+        "period_label": selectors.parse_period(request.GET.get("period")).label,
+        "closed_label": selectors.parse_period(request.GET.get("closed")).label,
         "saved_views": SavedView.objects.restrict(user, VIEW),
         "current_query": querystring_without(request, "page", "sort", "export"),
     }
@@ -229,7 +234,7 @@ def problem_detail(request, pk):
                                ProblemStatus.POSTPONED},
         "extend_form": ExtendForm(initial={"version": problem.version}) if can_supervise else None,
         "progress_form": ProgressForm(initial={"month": today.strftime("%Y-%m")}),
-        "history": history_for(problem)[:50],
+        "history": selectors.problem_history(problem),
     })
 
 
@@ -425,6 +430,7 @@ def ranking(request):
     group = "region" if request.GET.get("group") == "region" else "department"
     rows = selectors.ranking(selectors.problems_for(user), period=period, today=today, group=group, user=user)
     return render(request, "problems/ranking.html", {"rows": rows, "period": period, "group": group,
+                                                     "group_param": "region_path" if group == "region" else "department",
                                                      "periods": [p for p in _period_options(today) if "Q" in p[0]]})
 
 
@@ -468,8 +474,14 @@ def monthly(request):
         for r in summary["by_department"]))
     if exported:
         return exported
-    months = [(f"{today.year}-{m:02d}", f"{today.year}年{m}月") for m in range(today.month, 0, -1)]
-    return render(request, "problems/monthly.html", {"s": summary, "month": month, "months": months})
+    months = []
+    for back in range(12):  # the last twelve months, across the turn of the year
+        m0 = today.year * 12 + today.month - 1 - back
+        months.append((f"{m0 // 12}-{m0 % 12 + 1:02d}", f"{m0 // 12}年{m0 % 12 + 1}月"))
+    as_of = month.as_of(today)
+    # Drill-down links count as of today; they match the figures only for the current month.
+    return render(request, "problems/monthly.html", {"s": summary, "month": month, "months": months, "as_of": as_of,
+                                                     "live": as_of == today})
 
 
 @login_required

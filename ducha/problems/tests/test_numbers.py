@@ -177,3 +177,27 @@ def test_it_keeps_numbers_consistent_for_any_ledger(world):
         assert totals["closed_loop"].denominator == sum(1 for r in rows if r[0] not in (S.WITHDRAWN, S.MERGED))
 
     check()
+
+
+def test_it_gives_tied_units_one_rank_and_never_splits_them_between_praise_and_interview(world):
+    w = world
+
+    def late(dept, region, closed=None):
+        p = raise_problem(w, actor=w.sup_p, region=region, lead_department=dept, raised_on=D(4, 1),
+                          deadline=D(5, 31))
+        if closed:
+            put(p, status=S.CLOSED, recheck_passed=True, closed_on=closed, close_days=(closed - D(4, 1)).days)
+
+    # dA and dA1 have each one overdue problem: 0/1, 0/1 — the same figures.
+    late(w.dA, w.A)
+    late(w.dA1, w.A1)
+
+    def ranked():
+        return [(r["label"], r["rank"], r["mark"]) for r in selectors.ranking(
+            selectors.problems_for(w.sup_p), period=selectors.parse_period("2026Q2"), today=AS_OF)]
+
+    # Two units tied: one would be "top" and the other "bottom" by position alone.
+    assert ranked() == [("东城区科技局", 1, ""), ("明州市发改委", 1, "")]
+    late(w.dB, w.B1, closed=D(5, 20))  # 清河市发改委 closes on time: 1/1
+    # k = 1 of 3: the tie at the bottom shares last place and is marked as a whole.
+    assert ranked() == [("清河市发改委", 1, "top"), ("东城区科技局", 2, "bottom"), ("明州市发改委", 2, "bottom")]

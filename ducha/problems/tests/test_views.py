@@ -403,3 +403,54 @@ def test_it_serves_evidence_to_whoever_may_read_the_problem(world, client_for):
     for user in (world.sup_b1, world.ent_b, world.liaison_b):
         assert client_for(user).get(url).status_code == 404, user
         assert client_for(user).get(reverse("problems:detail", args=[p.pk])).status_code == 404, user
+
+
+def test_it_shows_the_history_panel_in_chinese(world, client_for):
+    p = raise_problem(world)  # 1 April 2026
+    services.problem_transition(actor=world.liaison_a, problem=p, action="start", today=dt.date(2026, 4, 2))
+    services.problem_transition(actor=world.liaison_a, problem=p, action="appeal", note="认定依据不足",
+                                today=dt.date(2026, 4, 3))
+    body = client_for(world.sup_a).get(reverse("problems:detail", args=[p.pk])).content.decode()
+    history = body.split('id="history"')[1]
+    for chinese in ("待整改", "整改中", "申诉中", "执行偏差", "共性", "一般", "巡查", "企业", "明州市发改委", "东城区",
+                    "意见/说明", "认定依据不足"):
+        assert chinese in history, chinese
+    for code in (">pending<", ">rectifying<", ">appealing<", ">execution<", ">common<", ">ordinary<", ">inspection<",
+                 ">enterprise<", f">{world.dA.pk}<", f">{world.A1.pk}<", ">note<"):
+        assert code not in history, code
+
+
+def test_it_explains_drill_downs_and_empty_lists_in_words(world, client_for):
+    c = client_for(world.sup_a)
+    body = c.get(reverse("problems:list")).content.decode()
+    assert "台账中还没有问题" in body and reverse("problems:create") in body
+    assert "目前没有未销号的重大问题" in c.get(reverse("problems:special")).content.decode()
+    assert "目前没有本企业需要答复的问题" in client_for(world.ent).get(reverse("problems:list")).content.decode()
+    raise_problem(world)
+    body = c.get(reverse("problems:list"), {"metric": "rectification", "part": "num", "period": "2026Q2"}).content.decode()
+    assert "当前为指标明细:整改率 · 分子 · 发现于2026年第2季度" in body
+    assert "没有符合筛选条件的问题" in body and "rectification ·" not in body
+
+
+def test_it_links_the_monthly_close_count_to_the_problems_closed_that_month(world, client_for):
+    closed = put(raise_problem(world, raised_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 4, 30)),
+                 status=S.CLOSED, recheck_passed=True, closed_on=dt.date(2026, 4, 10), close_days=40)
+    other = put(raise_problem(world, raised_on=dt.date(2026, 3, 1), deadline=dt.date(2026, 4, 30)),
+                status=S.CLOSED, recheck_passed=True, closed_on=dt.date(2026, 3, 20), close_days=19)
+    c = client_for(world.sup_a)
+    body = c.get(reverse("problems:monthly"), {"month": "2026-04"}).content.decode()
+    assert "?closed=2026-04" in body
+    listing = c.get(reverse("problems:list"), {"closed": "2026-04"}).content.decode()
+    assert closed.number in listing and other.number not in listing and "销号于2026年4月的问题" in listing
+    # every rate of a department shows its numerator and denominator
+    row = body.split("明州市发改委")[1].split("</tr>")[0]
+    assert row.count("100.0% <span") == 3 and row.count("2/2") == 3 and "29.5 天" in row and "59/2" in row
+
+
+def test_it_ties_equal_units_in_the_ranking_page(world, client_for):
+    for dept, region in ((world.dA, world.A), (world.dA1, world.A1)):
+        raise_problem(world, actor=world.sup_p, region=region, lead_department=dept, raised_on=dt.date(2026, 4, 1),
+                      deadline=dt.date(2026, 5, 1))
+    body = client_for(world.sup_p).get(reverse("problems:ranking"), {"period": "2026Q2"}).content.decode()
+    assert "前三·表扬" not in body.split("<tbody>")[1] and "后三·约谈" not in body.split("<tbody>")[1]
+    assert f"metric=rectification&period=2026Q2&department={world.dA.pk}&part=num" in body
