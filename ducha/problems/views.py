@@ -88,6 +88,8 @@ def filter_problems(request, qs, today):
         qs = qs.filter(region__path__startswith=region_path)
     if (department := g.get("department", "")).isdigit():
         qs = qs.filter(lead_department_id=int(department))
+    elif department == "none":  # the 未交办 row of the numbers
+        qs = qs.filter(lead_department__isnull=True)
     if g.get("overdue") == "1":
         qs = qs.filter(status__in=OPEN_STATES, deadline__lt=today)
     if closed := g.get("closed", "").strip():

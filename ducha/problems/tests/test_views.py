@@ -454,3 +454,13 @@ def test_it_ties_equal_units_in_the_ranking_page(world, client_for):
     body = client_for(world.sup_p).get(reverse("problems:ranking"), {"period": "2026Q2"}).content.decode()
     assert "前三·表扬" not in body.split("<tbody>")[1] and "后三·约谈" not in body.split("<tbody>")[1]
     assert f"metric=rectification&period=2026Q2&department={world.dA.pk}&part=num" in body
+
+
+def test_it_drills_down_from_the_unassigned_row_to_the_unassigned_problems(world, client_for):
+    assigned = raise_problem(world)
+    loose = raise_problem(world, lead_department=None, title="尚未交办的问题")
+    c = client_for(world.sup_a)
+    body = c.get(reverse("problems:numbers")).content.decode()
+    assert "metric=closed_loop&part=den&period=&department=none" in body
+    listing = c.get(reverse("problems:list"), {"metric": "closed_loop", "part": "den", "department": "none"})
+    assert loose.number in listing.content.decode() and assigned.number not in listing.content.decode()
