@@ -75,6 +75,14 @@ class ProblemForm(StyledFormMixin, forms.Form):
         self.fields["lead_department"].queryset = departments_for(user)
         self.fields["cooperating_departments"].queryset = departments_for(user)
 
+    def clean(self):
+        data = super().clean()
+        # Said together with the other missing fields, not only after they are fixed.
+        if not data.get("deadline") and data.get("deadline_working_days") is None and "deadline" not in self.errors \
+                and "deadline_working_days" not in self.errors:
+            self.add_error("deadline", "请填写完成时限,或填写整改期限(工作日)")
+        return data
+
 
 class AssignForm(StyledFormMixin, forms.Form):
     lead_department = DepartmentChoiceField(label="责任部门(牵头)", queryset=None,

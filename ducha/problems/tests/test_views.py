@@ -322,6 +322,8 @@ def test_it_answers_bad_input_without_a_server_error(world, client_for):
     r = c.post(reverse("problems:create"), {"description": "", "region": "999999", "deadline": "2026-02-30"})
     body = r.content.decode()
     assert r.status_code == 200 and "请填写问题描述" in body and "日期格式不正确" in body
+    body = c.post(reverse("problems:create"), {"description": ""}).content.decode()
+    assert "请填写问题描述" in body and "请填写完成时限,或填写整改期限(工作日)" in body  # all at once
     r = c.post(reverse("problems:create"), {"description": "x", "region": world.A1.pk, "category": "execution",
                                             "nature": "individual", "severity": "ordinary", "source_kind": "manual",
                                             "subject_kind": "other", "raised_on": "2026-05-01",
@@ -464,3 +466,12 @@ def test_it_drills_down_from_the_unassigned_row_to_the_unassigned_problems(world
     assert "metric=closed_loop&part=den&period=&department=none" in body
     listing = c.get(reverse("problems:list"), {"metric": "closed_loop", "part": "den", "department": "none"})
     assert loose.number in listing.content.decode() and assigned.number not in listing.content.decode()
+
+
+def test_it_marks_a_step_past_its_due_date_on_the_problem_page(world, client_for):
+    late = put(raise_problem(world), status=S.APPEALING, due_at=dt.date(2026, 4, 15))
+    body = client_for(world.sup_a).get(reverse("problems:detail", args=[late.pk])).content.decode()
+    assert "已超期" in body.split('id="due-at"')[1].split("</dd>")[0]
+    done = put(raise_problem(world), status=S.CLOSED, due_at=dt.date(2026, 4, 15))
+    body = client_for(world.sup_a).get(reverse("problems:detail", args=[done.pk])).content.decode()
+    assert "已超期" not in body.split('id="due-at"')[1].split("</dd>")[0]
