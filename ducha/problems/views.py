@@ -92,8 +92,8 @@ def filter_problems(request, qs, today):
         qs = qs.filter(lead_department__isnull=True)
     if g.get("overdue") == "1":
         qs = qs.filter(status__in=OPEN_STATES, deadline__lt=today)
-    if closed := g.get("closed", "").strip():
-        qs = selectors.closed_in(qs, selectors.parse_period(closed))
+    if (closed := selectors.parse_period(g.get("closed"))).start:
+        qs = selectors.closed_in(qs, closed)
     if metric := g.get("metric"):
         period = selectors.parse_period(g.get("period"))
         qs = selectors.metric_filter(period.filter(qs), metric, g.get("part", "den"), as_of=period.as_of(today))
@@ -113,7 +113,7 @@ def _filter_context(request, user):
         # What a drill-down link filters by, in words (the query string holds codes).
         "metric_label": selectors.METRIC_DEFS.get(request.GET.get("metric", ""), {}).get("label", ""),
         "period_label": selectors.parse_period(request.GET.get("period")).label,
-        "closed_label": selectors.parse_period(request.GET.get("closed")).label,
+        "closed_label": (closed := selectors.parse_period(request.GET.get("closed"))).start and closed.label,
         "saved_views": SavedView.objects.restrict(user, VIEW),
         "current_query": querystring_without(request, "page", "sort", "export"),
     }

@@ -444,6 +444,8 @@ def test_it_links_the_monthly_close_count_to_the_problems_closed_that_month(worl
     assert "?closed=2026-04" in body
     listing = c.get(reverse("problems:list"), {"closed": "2026-04"}).content.decode()
     assert closed.number in listing and other.number not in listing and "销号于2026年4月的问题" in listing
+    listing = c.get(reverse("problems:list"), {"closed": "2026-13"}).content.decode()  # not a month: no filter
+    assert closed.number in listing and other.number in listing and "销号于" not in listing
     # every rate of a department shows its numerator and denominator
     row = body.split("明州市发改委")[1].split("</tr>")[0]
     assert row.count("100.0% <span") == 3 and row.count("2/2") == 3 and "29.5 天" in row and "59/2" in row
