@@ -144,7 +144,11 @@ def problem_request_close(request, problem_id: int, version: Form[int], statemen
                           evidence: File[list[UploadedFile]] = None):
     problem = access(Problem, request.user, problem_id, CHANGE)
     try:
-        return services.problem_transition(actor=request.user, problem=problem, action="request_close",
+        done = services.problem_transition(actor=request.user, problem=problem, action="request_close",
                                            version=version, statement=statement, evidence=evidence or [])
     except Conflict as exc:
         raise HttpError(409, str(exc)) from None
+    if done.version == version:
+        # Already 申请销号: the service treats the repeat as a no-op, so say the files were not kept.
+        raise HttpError(409, f"问题已是“{done.get_status_display()}”,未重复申请,本次上传的材料未保存")
+    return done

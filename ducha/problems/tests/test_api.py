@@ -108,3 +108,13 @@ def test_it_documents_the_upload_endpoint(world, client_for):
     spec = client_for(world.sup_a).get("/api/v1/openapi.json").json()
     op = spec["paths"]["/api/v1/problems/{problem_id}/request-close"]["post"]
     assert "multipart/form-data" in op["requestBody"]["content"]
+
+
+def test_it_tells_a_repeated_close_out_request_that_nothing_was_kept(world, client_for):
+    p = put(raise_problem(world), status=S.RECTIFYING)
+    c = client_for(world.liaison_a)
+    assert _request_close(c, p).status_code == 200
+    p = Problem.objects.get(pk=p.pk)
+    r = _request_close(c, p, files=("补充材料.pdf",))
+    assert r.status_code == 409 and r.json()["message"] == "问题已是“申请销号”,未重复申请,本次上传的材料未保存"
+    assert Evidence.objects.filter(problem=p).count() == 1 and Problem.objects.get(pk=p.pk).version == p.version
