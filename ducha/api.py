@@ -31,6 +31,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def __call__(self, request):
+        # No session at all: answer "not signed in" rather than ninja's English CSRF failure.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
@@ -76,9 +83,21 @@ def _invalid(request, exc):
     return _error(request, 400, "输入有误:" + ";".join(exc.messages), detail)
 
 
+SCHEMA_MESSAGES = {
+    "missing": "缺少此项", "int_parsing": "应为整数", "int_type": "应为整数", "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false", "string_type": "应为文本", "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD", "datetime_parsing": "时间格式应为 ISO 8601",
+    "json_invalid": "JSON 格式错误", "greater_than_equal": "数值过小", "less_than_equal": "数值过大",
+    "string_too_long": "文本过长", "enum": "不是允许的取值", "literal_error": "不是允许的取值",
+    "model_attributes_type": "应为 JSON 对象", "dict_type": "应为 JSON 对象", "list_type": "应为列表",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD", "value_error": "取值不正确",
+}
+
+
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request, exc):
-    detail = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in exc.errors]
+    detail = [{"loc": list(e.get("loc", [])), "msg": SCHEMA_MESSAGES.get(e.get("type", ""), e.get("msg", ""))}
+              for e in exc.errors]
     fields = "、".join(str(e["loc"][-1]) for e in detail if e["loc"]) or "请求"
     return _error(request, 422, f"参数格式不正确:{fields}", detail)
 
@@ -88,9 +107,12 @@ def _unauthenticated(request, exc):
     return _error(request, 401, "未登录或令牌无效")
 
 
+HTTP_MESSAGES = {"CSRF check Failed": "CSRF 校验失败:请刷新页面后重试,或改用接口令牌"}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return _error(request, exc.status_code, str(exc))
+    return _error(request, exc.status_code, HTTP_MESSAGES.get(str(exc), str(exc)))
 
 
 from ducha.core.api import router as core_router  # noqa: E402

@@ -145,6 +145,9 @@ TASKS = {
     }
 }
 
+# Enterprises may appeal a problem within this many working days of its raise (reference/002 §2.3.3).
+DUCHA_APPEAL_WORKING_DAYS = env_int("DUCHA_APPEAL_WORKING_DAYS", 5)
+
 # Outgoing messages (SMS / e-mail) go through core.notify backends; the default logs.
 DUCHA_MESSAGE_BACKEND = env_str("DUCHA_MESSAGE_BACKEND", "ducha.core.notify.LogMessageBackend")
 
@@ -156,6 +159,8 @@ LOGGING = {
     "loggers": {
         "ducha": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
         "jieba": {"level": "WARNING"},
+        # 403/404 are answered to the user in Chinese; only server errors belong in the log.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

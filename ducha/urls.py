@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ducha.api import api
 from ducha.core import views as core_views
@@ -8,6 +10,7 @@ urlpatterns = [
     path("login/", core_views.login_view, name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("ducha/favicon.svg"), permanent=True)),
     path("core/", include("ducha.core.urls")),
     path("problems/", include("ducha.problems.urls")),
     path("enterprises/", include("ducha.enterprises.urls")),

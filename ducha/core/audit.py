@@ -169,6 +169,49 @@ def audit_verify(chunk: int = 2000) -> VerifyResult:
     return VerifyResult(True, count)
 
 
+# Labels for keys that services record but that are not model fields (e.g. "note").
+EXTRA_CHANGE_LABELS: dict[str, str] = {"created": "新增", "updated": "更新", "rows": "行数", "ids": "编号"}
+
+
+def readable_history(entries) -> list[AuditEntry]:
+    """Entries ready for a history panel: each gets ``_readable`` so that
+    ``changes_display()`` shows choice labels instead of codes, names instead of ids
+    and 是/否 for booleans. One query per related model; the stored entries (and their
+    hashes) are untouched."""
+    from django.apps import apps
+
+    entries = list(entries)
+    plans: dict[str, dict] = {}
+    wanted: dict[type, set] = {}
+    for entry in entries:
+        if entry.object_type not in plans:
+            plan = {}
+            try:
+                model = apps.get_model(entry.object_type) if "." in entry.object_type else None
+            except LookupError:
+                model = None
+            for f in model._meta.concrete_fields if model else []:
+                if f.choices:
+                    plan[f.name] = ("choices", {str(k): str(v) for k, v in f.flatchoices})
+                elif f.is_relation and f.related_model is not None:
+                    plan[f.name] = ("fk", f.related_model)
+                elif isinstance(f, models.BooleanField):
+                    plan[f.name] = ("choices", {"True": "是", "False": "否"})
+            plans[entry.object_type] = plan
+        for key, value in entry.changes.items():
+            kind = plans[entry.object_type].get(key)
+            if kind and kind[0] == "fk":
+                values = value if isinstance(value, list) else [value]
+                wanted.setdefault(kind[1], set()).update(str(v) for v in values if v not in (None, ""))
+    names = {m: {str(o.pk): str(o) for o in m._default_manager.filter(pk__in=list(ids))} for m, ids in wanted.items()}
+    for entry in entries:
+        readable = {}
+        for key, (kind, data) in plans[entry.object_type].items():
+            readable[key] = data if kind == "choices" else names.get(data, {})
+        entry._readable = readable
+    return entries
+
+
 def history_for(obj):
     """Audit entries about one object, newest first."""
     return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

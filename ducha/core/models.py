@@ -181,9 +181,20 @@ class AuditEntry(models.Model):
                     label = str(model._meta.get_field(name).verbose_name)
                 except Exception:  # not a model field (e.g. a summary key)
                     pass
+            if label == name:
+                from ducha.core.audit import EXTRA_CHANGE_LABELS
+
+                label = EXTRA_CHANGE_LABELS.get(name, name)
             before, after = (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (None, value)
-            rows.append((label, before, after))
+            rows.append((label, self._show(name, before), self._show(name, after)))
         return rows
+
+    def _show(self, name, value):
+        """A stored value as people read it (set up by ``audit.readable_history``)."""
+        names = getattr(self, "_readable", {}).get(name)
+        if names is None or value is None or value == "" or isinstance(value, list | dict):
+            return value
+        return names.get(str(value), value)
 
 
 class AuditHead(models.Model):

@@ -8,6 +8,7 @@ class ProblemsConfig(AppConfig):
 
     def ready(self):
         from ducha.core.api import register_history_model
+        from ducha.core.audit import EXTRA_CHANGE_LABELS
         from ducha.core.registry import (
             register_demo_step,
             register_exporter,
@@ -23,3 +24,6 @@ class ProblemsConfig(AppConfig):
         register_tick("ducha.problems.tick.scan_deadlines")
         register_history_model("problems.problem", Problem)
         register_home_widget("ducha.problems.home.home_cards")
+        # Keys the problem services record that are not model fields, named for the history panel.
+        EXTRA_CHANGE_LABELS.update({"note": "意见/说明", "progress": "整改进展", "merged": "合并问题",
+                                    "evidence_moved": "转移佐证材料(份)"})

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ducha.core.audit import history_for
 from ducha.core.listing import export_response, paginate, querystring_without, sort_queryset
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
@@ -236,7 +237,7 @@ def problem_detail(request, pk):
                                ProblemStatus.POSTPONED},
         "extend_form": ExtendForm(initial={"version": problem.version}) if can_supervise else None,
         "progress_form": ProgressForm(initial={"month": today.strftime("%Y-%m")}),
-        "history": selectors.problem_history(problem),
+        "history": history_for(problem)[:50],
     })
 
 

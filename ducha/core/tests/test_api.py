@@ -69,3 +69,15 @@ def test_workdays_endpoints(db, client_for, world):
 def test_audit_verify_endpoint_is_for_administrators(world, client_for):
     assert client_for(world.admin).get("/api/v1/audit/verify").json()["ok"] is True
     assert client_for(world.sup_p).get("/api/v1/audit/verify").status_code == 403
+
+
+def test_unauthenticated_writes_are_told_to_sign_in_in_chinese(db):
+    resp = Client().post("/api/v1/regions", data=json.dumps({"code": "990300", "name": "安平市"}),
+                         content_type="application/json")
+    assert resp.status_code == 401 and resp.json()["message"] == "未登录或令牌无效"
+
+
+def test_schema_error_details_are_in_chinese(world, client_for):
+    resp = client_for(world.sup_a).get("/api/v1/workdays/add?date=2026-02-12&n=abc")
+    assert resp.status_code == 422
+    assert {"loc": ["query", "n"], "msg": "应为整数"} in resp.json()["detail"]

@@ -101,3 +101,14 @@ def test_object_history_is_visible_on_its_page(world, client_for):
     services.department_update(actor=world.admin, department=world.dA, name="明州市发展和改革委员会", region=world.A)
     body = client_for(world.sup_a).get(f"/core/departments/{world.dA.pk}/").content.decode()
     assert "变更历史" in body and "department.update" in body and "明州市发展和改革委员会" in body
+
+
+def test_history_panels_show_labels_and_names_not_codes(world, client_for):
+    from ducha.core.models import Region
+
+    services.user_update(actor=world.admin, user=world.sup_a1, full_name="赵东城", role="leader", region=world.A2)
+    body = client_for(world.admin).get(f"/core/users/{world.sup_a1.pk}/").content.decode()
+    history = body[body.index('id="history"'):]
+    assert "督查人员" in history and "领导" in history  # role codes shown as labels
+    assert "东城区" in history and "西城区" in history  # region ids shown as names
+    assert Region.objects.count() == 7
