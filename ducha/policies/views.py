@@ -46,11 +46,9 @@ def policy_list(request):
         return exported
     page = paginate(request, qs)
     if searched:
-        ids = [p.pk for p in page]
-        bodies = dict(Policy.objects.filter(pk__in=ids).values_list("pk", "body"))
         for p in page:
             p.title_html = search.highlight(p.title, f["q"])
-            p.snippet = search.snippet(bodies.get(p.pk, ""), f["q"])
+            p.snippet = search.snippet(p.body, f["q"])
     return render(request, "policies/list.html", {
         "page": page, "sort": sort, "f": f, "searched": searched,
         "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
