@@ -129,6 +129,14 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
     return entry
 
 
+def audit_changes(*, actor, action: str, obj, before: dict, fields) -> dict:
+    """Append an entry for an update when anything in ``fields`` changed since ``before``."""
+    changes = diff(before, snapshot(obj, fields))
+    if changes:
+        audit_record(actor=actor, action=action, obj=obj, changes=changes)
+    return changes
+
+
 @dataclass
 class VerifyResult:
     ok: bool

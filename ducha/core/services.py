@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ducha.core import regioncodes
-from ducha.core.audit import audit_record, diff, snapshot
+from ducha.core.audit import audit_changes, audit_record, diff, snapshot
 from ducha.core.choices import HolidayKind, RegionLevel, Role
 from ducha.core.models import ApiToken, Department, Holiday, Notification, Region, User
 from ducha.core.permissions import require
@@ -92,9 +92,7 @@ def region_update(*, actor, region: Region, name: str) -> Region:
     before = snapshot(region, REGION_FIELDS)
     region.name = name
     region.save(update_fields=["name"])
-    changes = diff(before, snapshot(region, REGION_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="region.update", obj=region, changes=changes)
+    audit_changes(actor=actor, action="region.update", obj=region, before=before, fields=REGION_FIELDS)
     return region
 
 
@@ -170,9 +168,7 @@ def department_update(*, actor, department: Department, name: str, region: Regio
     department.name, department.region, department.short_name = name, region, clean_text(short_name)
     department.is_active = is_active
     department.save(update_fields=["name", "region", "short_name", "is_active"])
-    changes = diff(before, snapshot(department, DEPARTMENT_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="department.update", obj=department, changes=changes)
+    audit_changes(actor=actor, action="department.update", obj=department, before=before, fields=DEPARTMENT_FIELDS)
     return department
 
 
@@ -276,9 +272,7 @@ def user_update(*, actor, user: User, full_name: str, role: str, region: Region 
         setattr(user, name, value)
     user.is_active = is_active
     user.save(update_fields=["full_name", "role", "region", "department", "enterprise_code", "phone", "is_active"])
-    changes = diff(before, snapshot(user, USER_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="user.update", obj=user, changes=changes)
+    audit_changes(actor=actor, action="user.update", obj=user, before=before, fields=USER_FIELDS)
     return user
 
 
@@ -376,9 +370,7 @@ def holiday_set(*, actor, date: dt.date, kind: str, name: str = "") -> Holiday:
         holiday = Holiday(date=date)
     holiday.kind, holiday.name = kind, clean_text(name)
     holiday.save()
-    changes = diff(before, snapshot(holiday, ["date", "kind", "name"]))
-    if changes:
-        audit_record(actor=actor, action="holiday.set", obj=holiday, changes=changes)
+    audit_changes(actor=actor, action="holiday.set", obj=holiday, before=before, fields=["date", "kind", "name"])
     return holiday
 
 

@@ -62,6 +62,21 @@ def apply_form_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def form_page(request, form, *, title: str, back_url: str, save, success, done_url, template="core/form.html",
+              extra=None):
+    """The create/edit page every module has: on a valid POST call the service ``save(cleaned_data)``;
+    its ValidationError shows inline on the form, success redirects to ``done_url(obj)``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, success(obj))
+            return redirect(done_url(obj))
+    return render(request, template, {"form": form, "title": title, "back_url": back_url, **(extra or {})})
+
+
 def handle_import(request, importer_name: str, *, title: str, back_url: str, template_url: str):
     """Upload page for any registered importer: small files are checked and applied at
     once; large ones run as a background job with progress."""
@@ -303,32 +318,20 @@ def region_detail(request, pk):
 @login_required
 def region_create(request):
     require(request.user, "regions.manage")
-    form = RegionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = services.region_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, f"已新增区划:{region.name}")
-            return redirect("core:region_detail", pk=region.pk)
-    return render(request, "core/form.html", {"form": form, "title": "新增行政区划", "back_url": reverse("core:regions")})
+    return form_page(
+        request, RegionForm(request.POST or None), title="新增行政区划", back_url=reverse("core:regions"),
+        save=lambda data: services.region_create(actor=request.user, **data),
+        success=lambda r: f"已新增区划:{r.name}", done_url=lambda r: reverse("core:region_detail", args=[r.pk]))
 
 
 @login_required
 def region_edit(request, pk):
     region = access(Region, request.user, pk, CHANGE)
-    form = RegionRenameForm(request.POST or None, initial={"name": region.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.region_update(actor=request.user, region=region, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("core:region_detail", pk=region.pk)
-    return render(request, "core/form.html", {"form": form, "title": f"修改区划:{region.name}",
-                                              "back_url": reverse("core:region_detail", args=[region.pk])})
+    return form_page(
+        request, RegionRenameForm(request.POST or None, initial={"name": region.name}),
+        title=f"修改区划:{region.name}", back_url=reverse("core:region_detail", args=[region.pk]),
+        save=lambda data: services.region_update(actor=request.user, region=region, name=data["name"]),
+        success=lambda r: "已保存", done_url=lambda r: reverse("core:region_detail", args=[r.pk]))
 
 
 @login_required
@@ -417,23 +420,17 @@ def department_form(request, pk=None):
     department = access(Department, request.user, pk, CHANGE) if pk else None
     initial = ({"name": department.name, "short_name": department.short_name, "region": department.region,
                 "is_active": department.is_active} if department else {"region": request.GET.get("region") or None})
-    form = DepartmentForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if department:
-                department = services.department_update(actor=request.user, department=department, **form.cleaned_data)
-            else:
-                data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-                department = services.department_create(actor=request.user, **data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, f"已保存部门:{department.name}")
-            return redirect("core:department_detail", pk=department.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"修改部门:{department.name}" if department else "新增部门",
-        "back_url": reverse("core:department_detail", args=[department.pk]) if department else reverse("core:departments"),
-    })
+
+    def save(data):
+        if department:
+            return services.department_update(actor=request.user, department=department, **data)
+        return services.department_create(actor=request.user, **{k: v for k, v in data.items() if k != "is_active"})
+
+    return form_page(
+        request, DepartmentForm(request.POST or None, initial=initial, user=request.user),
+        title=f"修改部门:{department.name}" if department else "新增部门",
+        back_url=reverse("core:department_detail", args=[department.pk]) if department else reverse("core:departments"),
+        save=save, success=lambda d: f"已保存部门:{d.name}", done_url=lambda d: reverse("core:department_detail", args=[d.pk]))
 
 
 # ------------------------------------------------------------------ users
@@ -490,41 +487,28 @@ def user_form(request, pk=None):
     if target:
         initial = {f: getattr(target, f) for f in ("username", "full_name", "role", "region", "department",
                                                    "enterprise_code", "phone", "is_active")}
-    form = UserForm(request.POST or None, initial=initial, user=request.user, editing=bool(target))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if target:
-                data.pop("username", None)
-                target = services.user_update(actor=request.user, user=target, **data)
-            else:
-                data.pop("is_active", None)
-                target = services.user_create(actor=request.user, **data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, f"已保存用户:{target}")
-            return redirect("core:user_detail", pk=target.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"修改用户:{target}" if target else "新增用户",
-        "back_url": reverse("core:user_detail", args=[target.pk]) if target else reverse("core:users"),
-    })
+
+    def save(data):
+        if target:
+            return services.user_update(actor=request.user, user=target,
+                                        **{k: v for k, v in data.items() if k != "username"})
+        return services.user_create(actor=request.user, **{k: v for k, v in data.items() if k != "is_active"})
+
+    return form_page(
+        request, UserForm(request.POST or None, initial=initial, user=request.user, editing=bool(target)),
+        title=f"修改用户:{target}" if target else "新增用户",
+        back_url=reverse("core:user_detail", args=[target.pk]) if target else reverse("core:users"),
+        save=save, success=lambda u: f"已保存用户:{u}", done_url=lambda u: reverse("core:user_detail", args=[u.pk]))
 
 
 @login_required
 def user_password(request, pk):
     target = access(User, request.user, pk, CHANGE)
-    form = PasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, "密码已重置")
-            return redirect("core:user_detail", pk=target.pk)
-    return render(request, "core/form.html", {"form": form, "title": f"重置密码:{target}",
-                                              "back_url": reverse("core:user_detail", args=[target.pk])})
+    return form_page(
+        request, PasswordForm(request.POST or None), title=f"重置密码:{target}",
+        back_url=reverse("core:user_detail", args=[target.pk]),
+        save=lambda data: services.user_set_password(actor=request.user, user=target, password=data["password"]),
+        success=lambda u: "密码已重置", done_url=lambda u: reverse("core:user_detail", args=[u.pk]))
 
 
 @login_required
