@@ -29,3 +29,9 @@ class EnterpriseForm(StyledFormMixin, forms.Form):
             field.error_messages["required"] = f"请填写{field.label}"
         if editing:
             self.fields["credit_code"].disabled = True
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写联系人姓名"})
+    title = forms.CharField(label="职务", max_length=50, required=False)
+    phone = forms.CharField(label="电话", max_length=30, error_messages={"required": "请填写联系电话"})

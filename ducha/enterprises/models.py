@@ -83,3 +83,22 @@ class EnterpriseTag(models.Model):
 
     def __str__(self):
         return self.tag
+
+
+class EnterpriseContact(models.Model):
+    """A further contact person of an enterprise (the primary one is on the enterprise row,
+    which imports and exports carry); surveys and inspections reach enterprises through these."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=30)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "市场主体联系人"
+        verbose_name_plural = "市场主体联系人"
+        ordering = ["enterprise", "pk"]
+
+    def __str__(self):
+        return f"{self.name} {self.phone}"

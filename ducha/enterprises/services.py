@@ -14,7 +14,7 @@ from ducha.core.text import clean_code, clean_text
 from ducha.core.validators import credit_code_problem, phone_problem
 from ducha.enterprises import search
 from ducha.enterprises.choices import DIVISIONS, SECTIONS, CreditGrade, RiskLevel, Scale
-from ducha.enterprises.models import Enterprise, EnterpriseTag, EnterpriseTerm
+from ducha.enterprises.models import Enterprise, EnterpriseContact, EnterpriseTag, EnterpriseTerm
 
 FIELDS = ["credit_code", "name", "region", "address", "industry_section", "industry_division", "scale",
           "credit_grade", "risk_level", "established_on", "contact_name", "contact_phone", "tags"]
@@ -229,6 +229,37 @@ def enterprise_set_tags(*, actor, enterprise: Enterprise, tags: list[str]) -> En
         write_tags({enterprise.pk: text})
         audit_record(actor=actor, action="enterprise.tag", obj=enterprise, changes={"tags": [before, text]})
     return enterprise
+
+
+@transaction.atomic
+def enterprise_contact_add(*, actor, enterprise: Enterprise, name: str, phone: str, title: str = "") -> EnterpriseContact:
+    """Add a contact person; the phone number must be a mobile or landline number."""
+    if not in_scope(enterprise, actor, CHANGE):
+        raise PermissionDenied("无权修改该市场主体")
+    name, title, phone = clean_text(name)[:50], clean_text(title)[:50], clean_code(phone)
+    errors = {}
+    if not name:
+        errors["name"] = "请填写联系人姓名"
+    problem = phone_problem(phone) if phone else "请填写联系电话"
+    if problem:
+        errors["phone"] = problem
+    if errors:
+        raise ValidationError(errors)
+    contact = EnterpriseContact(enterprise=enterprise, name=name, title=title, phone=phone)
+    contact.save()
+    audit_record(actor=actor, action="enterprise.contact_add", obj=enterprise,
+                 changes={"contact": [None, f"{name} {title} {phone}".replace("  ", " ")]})
+    return contact
+
+
+@transaction.atomic
+def enterprise_contact_remove(*, actor, contact: EnterpriseContact) -> None:
+    enterprise = contact.enterprise
+    if not in_scope(enterprise, actor, CHANGE):
+        raise PermissionDenied("无权修改该市场主体")
+    text = f"{contact.name} {contact.title} {contact.phone}".replace("  ", " ")
+    contact.delete()
+    audit_record(actor=actor, action="enterprise.contact_remove", obj=enterprise, changes={"contact": [text, None]})
 
 
 IMPORT_BATCH = 5000

@@ -10,4 +10,6 @@ urlpatterns = [
     path("import/", views.enterprise_import, name="import"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_form, name="edit"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/contacts/<int:contact_pk>/delete/", views.contact_remove, name="contact_remove"),
 ]

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from ducha.core.audit import history_for
 from ducha.core.choices import RegionLevel
@@ -21,9 +23,9 @@ from ducha.enterprises.choices import (
     RiskLevel,
     Scale,
 )
-from ducha.enterprises.forms import EnterpriseForm
+from ducha.enterprises.forms import ContactForm, EnterpriseForm
 from ducha.enterprises.importers import HEADERS, export_rows
-from ducha.enterprises.models import Enterprise
+from ducha.enterprises.models import Enterprise, EnterpriseContact
 
 SORTS = {"code": "credit_code", "name": "name", "region": "region__code", "industry": "industry_section",
          "scale": "scale", "credit": "credit_grade", "risk": "risk_level", "updated": "updated_at"}
@@ -66,6 +68,7 @@ def enterprise_detail(request, pk):
     links = getattr(enterprise, "policy_links", None)
     return render(request, "enterprises/detail.html", {
         "e": enterprise, "ancestors": ancestors, "history": history_for(enterprise)[:50],
+        "contacts": enterprise.contacts.all(), "contact_form": ContactForm(),
         "policy_links": links.select_related("policy").order_by("-updated_at")[:100] if links is not None else [],
         "can_write": _can_write(request.user) and in_scope(enterprise, request.user, CHANGE),
     })
@@ -109,3 +112,32 @@ def enterprise_import(request):
         raise PermissionDenied("当前角色无权导入市场主体")
     return handle_import(request, "enterprises", title="市场主体", back_url=reverse("enterprises:list"),
                          template_url=reverse("core:import_template", args=["enterprises"]))
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    enterprise = access(Enterprise, request.user, pk, CHANGE)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_contact_add(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, ";".join(exc.messages))
+        else:
+            messages.success(request, "已添加联系人")
+    else:
+        messages.error(request, ";".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#contacts")
+
+
+@login_required
+@require_POST
+def contact_remove(request, pk, contact_pk):
+    enterprise = access(Enterprise, request.user, pk, CHANGE)
+    contact = EnterpriseContact.objects.filter(enterprise=enterprise, pk=contact_pk).first()
+    if contact is None:
+        raise Http404("联系人不存在")
+    services.enterprise_contact_remove(actor=request.user, contact=contact)
+    messages.success(request, "已删除联系人")
+    return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#contacts")

@@ -147,3 +147,18 @@ def test_it_rejects_a_form_with_chinese_messages(world, client_for):
     assert "校验位" in body or "组织机构代码" in body
     assert "电话号码格式不正确" in body
     assert not Enterprise.objects.exists()
+
+
+def test_contacts_are_added_with_valid_phones_and_recorded(world, client_for):
+    e = enterprise(n=50)
+    c = client_for(world.sup_a1)
+    r = c.post(f"/enterprises/{e.pk}/contacts/", {"name": "李明", "title": "财务总监", "phone": "12345"}, follow=True)
+    assert "电话号码格式不正确" in r.content.decode() and not e.contacts.exists()
+    c.post(f"/enterprises/{e.pk}/contacts/", {"name": "李明", "title": "财务总监", "phone": "0543-3161234"})
+    contact = e.contacts.get()
+    assert contact.phone == "0543-3161234"
+    assert client_for(world.sup_b1).post(f"/enterprises/{e.pk}/contacts/{contact.pk}/delete/").status_code == 404
+    assert "李明" in c.get(f"/enterprises/{e.pk}/").content.decode()
+    c.post(f"/enterprises/{e.pk}/contacts/{contact.pk}/delete/")
+    assert not e.contacts.exists()
+    assert [x.action for x in history_for(e)[:2]] == ["enterprise.contact_remove", "enterprise.contact_add"]
