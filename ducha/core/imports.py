@@ -295,6 +295,8 @@ def run_import(importer: Importer, data: bytes, filename: str, *, actor, dry_run
         return report
     if report.row_errors or dry_run:
         return report
+    if progress:
+        progress(report.rows_read, report.rows_read, "校验通过,正在写入…")
     try:
         report.result = importer.apply(actor, cleaned, progress=progress)
     except ValidationError as exc:

@@ -2,8 +2,9 @@
 
 A ``Job`` row is the user-visible record with progress; the task queue (Django's
 tasks framework, database backend) carries only the job id. Handlers register by
-kind. A handler runs inside one transaction for its writes, so a failure leaves
-nothing half-done; the job then records why.
+kind. A handler writes only through services, each of which is one transaction, so
+a failure leaves nothing half-done (an import checks every row before its single
+writing transaction); the job then records why.
 """
 
 import logging
@@ -33,8 +34,12 @@ def job_handler(kind: str):
 
 
 class Progress:
-    """Updates the job's counters (outside the handler's transaction, on its own
-    connection state, so the page sees them while the work is still uncommitted)."""
+    """Updates the job's counters so pages and the CLI can follow the work.
+
+    Outside a transaction the row is updated directly. Inside one (a service's write
+    phase), PostgreSQL gets the update through a second connection so it is visible
+    before commit; SQLite allows one writer at a time, so there the counters simply
+    catch up when the transaction commits (the message says it is writing)."""
 
     def __init__(self, job: Job, echo: Callable[[int, int, str], None] | None = None):
         self.job = job
@@ -44,9 +49,10 @@ class Progress:
         fields = {"done": done, "message": message[:300]}
         if total:
             fields["total"] = total
-        if not transaction.get_connection().in_atomic_block:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
             Job.objects.filter(pk=self.job.pk).update(**fields)
-        else:
+        elif connection.vendor != "sqlite":
             _update_outside(self.job.pk, fields)
         if self.echo:
             self.echo(done, total, message)
@@ -61,7 +67,7 @@ def _update_outside(pk: int, fields: dict) -> None:
         connections.settings[alias] = {**connections.settings["default"]}
     try:
         Job.objects.using(alias).filter(pk=pk).update(**fields)
-    except Exception:  # progress is best effort (e.g. SQLite holds the write lock)
+    except Exception:  # progress is best effort; the work itself must not fail because of it
         logger.debug("progress update skipped", exc_info=True)
 
 
@@ -96,8 +102,8 @@ def job_run(job_id: int, echo: Callable[[int, int, str], None] | None = None) ->
         return job  # another worker has it, or it already ran
     progress = Progress(job, echo)
     try:
+        result = HANDLERS[job.kind](job, progress)
         with transaction.atomic():
-            result = HANDLERS[job.kind](job, progress)
             job.refresh_from_db(fields=["done", "total"])
             job.status = JobStatus.SUCCEEDED
             job.result = result or {}
