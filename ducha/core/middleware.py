@@ -21,11 +21,13 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
+        if request.user.is_authenticated:
             now = time.time()
             last = request.session.get(IDLE_KEY)
             if last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # answered 401 by the API's own auth
                 messages.warning(request, f"由于超过 {settings.IDLE_TIMEOUT_MINUTES} 分钟未操作,会话已过期,请重新登录。")
                 login_url = reverse("login")
                 if request.headers.get("HX-Request"):

@@ -88,3 +88,14 @@ def test_every_role_has_its_own_home_page(world, client_for):
         for text in texts:
             assert text in body, f"{who}: {text}"
     assert "锁定账号" not in client_for(world.sup_p).get("/").content.decode()
+
+
+def test_idle_sessions_also_end_for_the_api(world, settings):
+    c = Client()
+    _login(c, "t_sup_a", PASSWORD)
+    assert c.get("/api/v1/me").status_code == 200
+    session = c.session
+    session["_last_seen"] = time.time() - (settings.IDLE_TIMEOUT_MINUTES * 60 + 5)
+    session.save()
+    resp = c.get("/api/v1/me")
+    assert resp.status_code == 401 and resp.json()["message"] == "未登录或令牌无效"
