@@ -75,7 +75,11 @@ def weighted_terms(fields: list[tuple[str, int]], *, cap: int = 5) -> dict[str, 
 
 
 def query_terms(query: str) -> list[str]:
-    return list(dict.fromkeys(tokens(query)))[:12]
+    """The terms a query must match. Search mode also yields the sub-words of a long word
+    (小微企业 → 小微, 企业, 小微企业), and a document holding the long word holds them too,
+    so they are dropped: requiring 企业 again would only read its long posting list."""
+    terms = list(dict.fromkeys(tokens(query)))
+    return [t for t in terms if not any(t != other and t in other for other in terms)][:12]
 
 
 def search(qs, term_model, query: str):
