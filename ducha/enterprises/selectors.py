@@ -2,9 +2,9 @@
 
 import re
 
+from ducha.core import search
 from ducha.core.models import Region
 from ducha.core.scope import VIEW
-from ducha.enterprises import search
 from ducha.enterprises.choices import DIVISIONS, SECTIONS, CreditGrade, RiskLevel, Scale
 from ducha.enterprises.models import Enterprise, EnterpriseTag, EnterpriseTerm
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
+from ducha.core import search
 from ducha.core.audit import audit_record, diff, snapshot
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.models import Region
 from ducha.core.scope import CHANGE, VIEW, in_scope
 from ducha.core.text import clean_code, clean_text
 from ducha.core.validators import credit_code_problem, phone_problem
-from ducha.enterprises import search
 from ducha.enterprises.choices import DIVISIONS, SECTIONS, CreditGrade, RiskLevel, Scale
 from ducha.enterprises.models import Enterprise, EnterpriseContact, EnterpriseTag, EnterpriseTerm
 

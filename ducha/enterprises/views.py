@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ducha.core import search
 from ducha.core.audit import history_for
 from ducha.core.choices import RegionLevel
 from ducha.core.listing import export_response, paginate, querystring_without, sort_queryset
 from ducha.core.models import Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
 from ducha.core.views import apply_form_errors, handle_import
-from ducha.enterprises import search, selectors, services
+from ducha.enterprises import selectors, services
 from ducha.enterprises.choices import (
     COMMON_TAGS,
     DIVISION_CHOICES,

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ducha.core import search
 from ducha.core.models import Department
 from ducha.core.scope import VIEW
-from ducha.enterprises import search
 from ducha.policies.choices import DeliveryMethod, PolicyCategory, PolicyLevel, PolicyStatus
 from ducha.policies.models import Policy, PolicyTerm
 

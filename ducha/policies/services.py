@@ -9,12 +9,12 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from ducha.core import search
 from ducha.core.audit import audit_record, diff, snapshot
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, in_scope
 from ducha.core.text import clean_code, clean_text
-from ducha.enterprises import search
 from ducha.enterprises.models import Enterprise
 from ducha.policies.choices import DeliveryMethod, LinkStatus, PolicyCategory, PolicyLevel
 from ducha.policies.models import Policy, PolicyAttachment, PolicyEnterprise, PolicyPoint, PolicyTerm

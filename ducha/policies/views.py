@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ducha.core import search
 from ducha.core.audit import history_for
 from ducha.core.listing import export_response, paginate, querystring_without, sort_queryset
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
 from ducha.core.text import clean_code
 from ducha.core.views import apply_form_errors, handle_import
-from ducha.enterprises import search
 from ducha.enterprises.models import Enterprise
 from ducha.policies import selectors, services
 from ducha.policies.choices import DeliveryMethod, LinkStatus, PolicyCategory, PolicyLevel, PolicyStatus

@@ -1,6 +1,6 @@
 """Chinese full-text search over policies and enterprises (jieba term index), on either database."""
 
-from ducha.enterprises import search
+from ducha.core import search
 from ducha.enterprises.models import Enterprise, EnterpriseTerm
 from ducha.enterprises.tests.factories import enterprise
 from ducha.policies import services
