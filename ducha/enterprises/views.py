@@ -14,7 +14,7 @@ from ducha.core.choices import RegionLevel
 from ducha.core.listing import export_response, paginate, querystring_without, sort_queryset
 from ducha.core.models import Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
-from ducha.core.views import apply_form_errors, handle_import
+from ducha.core.views import form_page, handle_import
 from ducha.enterprises import selectors, services
 from ducha.enterprises.choices import (
     COMMON_TAGS,
@@ -88,23 +88,17 @@ def enterprise_form(request, pk=None):
                        established_on=enterprise.established_on.isoformat() if enterprise.established_on else "")
     regions = Region.objects.restrict(user, VIEW).order_by("path")
     form = EnterpriseForm(request.POST or None, initial=initial, regions=regions, editing=bool(enterprise))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if enterprise:
-                data.pop("credit_code", None)
-                enterprise = services.enterprise_update(actor=user, enterprise=enterprise, **data)
-            else:
-                enterprise = services.enterprise_create(actor=user, **data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, f"已保存:{enterprise.name}")
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"修改市场主体:{enterprise.name}" if enterprise else "登记市场主体",
-        "back_url": reverse("enterprises:detail", args=[enterprise.pk]) if enterprise else reverse("enterprises:list"),
-    })
+
+    def save(data):
+        if enterprise:
+            data = {k: v for k, v in data.items() if k != "credit_code"}
+            return services.enterprise_update(actor=user, enterprise=enterprise, **data)
+        return services.enterprise_create(actor=user, **data)
+
+    return form_page(
+        request, form, title=f"修改市场主体:{enterprise.name}" if enterprise else "登记市场主体",
+        back_url=reverse("enterprises:detail", args=[enterprise.pk]) if enterprise else reverse("enterprises:list"),
+        save=save, success=lambda e: f"已保存:{e.name}", done_url=lambda e: reverse("enterprises:detail", args=[e.pk]))
 
 
 @login_required

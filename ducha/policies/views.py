@@ -15,7 +15,7 @@ from ducha.core.listing import export_response, paginate, querystring_without, s
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, access, in_scope
 from ducha.core.text import clean_code
-from ducha.core.views import apply_form_errors, handle_import
+from ducha.core.views import form_page, handle_import
 from ducha.enterprises.models import Enterprise
 from ducha.policies import selectors, services
 from ducha.policies.choices import DeliveryMethod, LinkStatus, PolicyCategory, PolicyLevel, PolicyStatus
@@ -103,24 +103,18 @@ def policy_form(request, pk=None):
     regions, departments = _form_choices(user)
     form = PolicyForm(request.POST or None, initial=initial, regions=regions, departments=departments,
                       editing=bool(policy))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["cooperating"] = "、".join(data["cooperating"])
-        try:
-            if policy:
-                data.pop("doc_number", None)
-                policy = services.policy_update(actor=user, policy=policy, **data)
-            else:
-                policy = services.policy_create(actor=user, **data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, f"已保存:{policy.title}")
-            return redirect("policies:detail", pk=policy.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"修改政策:{policy.title}" if policy else "登记政策",
-        "back_url": reverse("policies:detail", args=[policy.pk]) if policy else reverse("policies:list"),
-    })
+
+    def save(data):
+        data = {**data, "cooperating": "、".join(data["cooperating"])}
+        if policy:
+            data.pop("doc_number", None)
+            return services.policy_update(actor=user, policy=policy, **data)
+        return services.policy_create(actor=user, **data)
+
+    return form_page(
+        request, form, title=f"修改政策:{policy.title}" if policy else "登记政策",
+        back_url=reverse("policies:detail", args=[policy.pk]) if policy else reverse("policies:list"),
+        save=save, success=lambda p: f"已保存:{p.title}", done_url=lambda p: reverse("policies:detail", args=[p.pk]))
 
 
 @login_required
