@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import openpyxl
+import python_calamine
 from charset_normalizer import from_bytes
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -134,23 +135,63 @@ def _decode_csv(data: bytes) -> str:
     raise FileProblem("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV,或使用 xlsx")
 
 
-def _merged_header_ranges(data: bytes) -> list[str]:
-    """Merged ranges that touch row 1 of the first sheet (scanned from the raw XML,
-    which works on files too large for openpyxl's full mode)."""
-    found = []
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br="([A-Z]+)(\d+)"')
+
+
+def _first_formula(data: bytes) -> tuple[str, str] | None:
+    """(row, column) of the first formula cell of the first sheet, or None.
+
+    The cell reader gives cached values only, so formulas are found in the sheet's XML,
+    streamed in 1 MiB pieces (a 460,000-row sheet unpacks to several hundred MB).
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = sorted(n for n in zf.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+        names = sorted((n for n in zf.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)),
+                       key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()))
         if not names:
-            return found
+            return None
         with zf.open(names[0]) as fh:
             tail = b""
             while chunk := fh.read(1 << 20):
                 buf = tail + chunk
-                for ref in re.findall(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', buf):
-                    if ref[1] == b"1":
-                        found.append(f"{ref[0].decode()}1:{ref[2].decode()}{ref[3].decode()}")
-                tail = buf[-200:]
-    return sorted(set(found))
+                match = _FORMULA.search(buf)
+                if match:
+                    refs = list(_CELL_REF.finditer(buf, 0, match.start()))
+                    if refs:
+                        return refs[-1].group(2).decode(), refs[-1].group(1).decode()
+                    return "?", "?"
+                tail = buf[-4096:]
+    return None
+
+
+def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:
+    """Rows of the first sheet through calamine (a compiled reader, ~15x openpyxl's speed).
+
+    Rows keep their sheet numbers (a table may start below or right of A1). Empty cells
+    come back as None and dates as date/datetime, as openpyxl would give them.
+    """
+    try:
+        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        formula = _first_formula(data)
+    except python_calamine.PasswordError:
+        raise FileProblem("xlsx 文件设置了打开密码,请取消密码后再导入") from None
+    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise FileProblem("xlsx 文件已损坏或格式不正确,请用 Excel 打开后另存为 xlsx 再导入") from None
+    if formula:
+        raise FormulaCell(*formula)
+    if sheet.start is None:
+        return
+    first_row, first_col = sheet.start
+    merged = sorted(
+        f"{openpyxl.utils.get_column_letter(c0 + 1)}{r0 + 1}:{openpyxl.utils.get_column_letter(c1 + 1)}{r1 + 1}"
+        for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []) if r0 <= first_row <= r1
+    )
+    if merged:
+        raise FileProblem(f"表头含合并单元格({', '.join(merged)}),请取消合并后再导入")
+    # calamine's rows count from the sheet's row 1, its columns from the first used one.
+    pad = [None] * first_col
+    for idx, row in enumerate(sheet.iter_rows(), start=1):
+        yield idx, pad + [None if v == "" else v for v in row]
 
 
 def iter_rows(data: bytes, filename: str) -> Iterable[tuple[int, list]]:
@@ -160,22 +201,7 @@ def iter_rows(data: bytes, filename: str) -> Iterable[tuple[int, list]]:
     if name.endswith((".xlsx", ".xlsm")) or is_zip:
         if not is_zip:
             raise FileProblem("文件不是有效的 xlsx 文件(可能是改了扩展名的其他文件),请用 Excel 另存为 xlsx")
-        try:
-            merged = _merged_header_ranges(data)
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise FileProblem(f"xlsx 文件已损坏或格式不正确:{exc.__class__.__name__}") from None
-        if merged:
-            raise FileProblem(f"表头含合并单元格({', '.join(merged)}),请取消合并后再导入")
-        ws = wb.worksheets[0]
-        for idx, row in enumerate(ws.iter_rows(), start=1):
-            values = []
-            for cell in row:
-                if getattr(cell, "data_type", None) == "f":
-                    raise FormulaCell(idx, getattr(cell, "column_letter", "?"), cell.value)
-                values.append(cell.value)
-            yield idx, values
-        wb.close()
+        yield from _xlsx_rows(data)
         return
     if name.endswith((".xls",)):
         raise FileProblem("不支持旧版 .xls 文件,请用 Excel 另存为 .xlsx 后再导入")
@@ -186,16 +212,15 @@ def iter_rows(data: bytes, filename: str) -> Iterable[tuple[int, list]]:
     text = _decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for idx, values in enumerate(reader, start=1):
-            yield idx, values
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise FileProblem(f"CSV 格式错误:{exc}") from None
 
 
 class FormulaCell(Exception):
-    def __init__(self, row, column, formula):
-        super().__init__(row, column, formula)
-        self.row, self.column, self.formula = row, column, formula
+    def __init__(self, row, column):
+        super().__init__(row, column)
+        self.row, self.column = row, column
 
 
 class Importer:
@@ -251,12 +276,12 @@ def run_import(importer: Importer, data: bytes, filename: str, *, actor, dry_run
     header: dict[int, Column] | None = None
     try:
         for idx, values in iter_rows(data, filename):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue  # blank rows, also above the header
             if header is None:
                 header = _map_header(values, importer.columns, report)
                 if report.file_errors:
                     return report
-                continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             raw = {col.key: None for col in importer.columns}
             for pos, col in header.items():
@@ -284,7 +309,7 @@ def run_import(importer: Importer, data: bytes, filename: str, *, actor, dry_run
         return report
     except FormulaCell as exc:
         report.file_errors.append(
-            f"第 {exc.row} 行 {exc.column} 列是公式({exc.formula}),请复制后“选择性粘贴为数值”再导入"
+            f"第 {exc.row} 行 {exc.column} 列是公式,请复制后“选择性粘贴为数值”再导入"
         )
         return report
     if header is None:

@@ -6,9 +6,6 @@ hits). Text is segmented with jieba in search mode without HMM, so the same word
 cut the same way in a query and in a document. A query matches documents that hold
 every query term; they are ranked by the summed weight. Plain indexed equality on
 ``term`` keeps this portable (no FTS5, no tsvector) and fast.
-
-The helpers are model-agnostic (policies use them too); they would belong in core,
-and live here until core takes them.
 """
 
 import html
@@ -17,10 +14,10 @@ import threading
 from collections import Counter
 
 import jieba
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils.safestring import mark_safe
 
+from ducha.core.bulk import insert_rows
 from ducha.core.text import clean_text
 
 # Domain words jieba's dictionary lacks, so that they are kept whole (and, in search
@@ -191,24 +188,17 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     return highlight(("…" if start else "") + piece + ("…" if hit + width < len(text) else ""), query)
 
 
-def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, fresh: bool = False,
-                  batch: int = 5000) -> int:
+def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, fresh: bool = False) -> int:
     """Replace the terms of the given documents (id -> {term: weight}) in bulk.
 
     ``fresh`` skips the delete for documents created in the same transaction. Rows go in
-    through one parameterised INSERT run with executemany: plain SQL both databases
-    take, and several times faster than building model instances for millions of terms.
+    through ``core.bulk.insert_rows`` (COPY on PostgreSQL), several times faster than
+    model instances for millions of terms.
     """
     doc = term_model.doc_field
     ids = list(docs_terms)
     if not fresh:
         for i in range(0, len(ids), 900):
             term_model.objects.filter(**{f"{doc}_id__in": ids[i:i + 900]}).delete()
-    table = connection.ops.quote_name(term_model._meta.db_table)
-    column = connection.ops.quote_name(term_model._meta.get_field(doc).column)
-    sql = f"INSERT INTO {table} ({column}, term, weight) VALUES (%s, %s, %s)"
-    rows = [(pk, t, w) for pk, terms in docs_terms.items() for t, w in terms.items()]
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[i:i + batch])
-    return len(rows)
+    rows = ((pk, t, w) for pk, terms in docs_terms.items() for t, w in terms.items())
+    return insert_rows(term_model, [f"{doc}_id", "term", "weight"], rows)

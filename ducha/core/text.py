@@ -6,22 +6,16 @@ import unicodedata
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
 def to_halfwidth(value: str) -> str:
     """Full-width digits, letters, punctuation and spaces to their ASCII forms.
 
     Only the U+FF01–U+FF5E block and the ideographic space are mapped, so Chinese
     punctuation such as 、and 《》 is left as it is.
     """
-    out = []
-    for ch in value:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return value.translate(_HALFWIDTH)
 
 
 def clean_text(value, *, keep_newlines: bool = False) -> str:

@@ -18,7 +18,9 @@ class Enterprise(models.Model):
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200, db_index=True)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="enterprises")
+    # Indexed by enterprise_region_ind_idx (region first), so no index of its own.
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="enterprises",
+                               db_index=False)
     address = models.CharField("注册地址", max_length=300, blank=True)
     industry_section = models.CharField("行业门类", max_length=1, choices=SECTION_CHOICES, db_index=True)
     industry_division = models.CharField("行业大类", max_length=2, choices=DIVISION_CHOICES, blank=True)
@@ -52,11 +54,16 @@ class Enterprise(models.Model):
 
 
 class EnterpriseTerm(models.Model):
-    """One search term of an enterprise (name segmented with jieba) and its weight."""
+    """One search term of an enterprise (name segmented with jieba) and its weight.
+
+    Derived data (``ducha reindex`` rebuilds it), written in bulk by millions of rows: the
+    link to the enterprise is a plain indexed column without a database foreign-key check;
+    deleting an enterprise deletes its terms through the ORM's cascade."""
 
     doc_field = "enterprise"
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="terms")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="terms",
+                                   db_constraint=False, db_index=False)
     term = models.CharField(max_length=32)
     weight = models.PositiveIntegerField(default=1)
 
@@ -71,9 +78,11 @@ class EnterpriseTerm(models.Model):
 
 class EnterpriseTag(models.Model):
     """One tag of an enterprise, so the list filter is an indexed lookup; ``Enterprise.tags``
-    keeps the same tags as text for display and export. Both are written by the services."""
+    keeps the same tags as text for display and export. Both are written by the services;
+    like the search terms, the rows are derived and carry no database foreign-key check."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_rows")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_rows",
+                                   db_constraint=False, db_index=False)
     tag = models.CharField("标签", max_length=20)
 
     class Meta:

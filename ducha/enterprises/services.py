@@ -4,10 +4,12 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
+from django.utils import timezone
 
 from ducha.core import search
 from ducha.core.audit import audit_record, diff, snapshot
+from ducha.core.bulk import insert_rows
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.models import Region
 from ducha.core.scope import CHANGE, VIEW, in_scope
@@ -28,6 +30,7 @@ RISK_WORDS = {"红": RiskLevel.RED, "红色": RiskLevel.RED, "黄": RiskLevel.YE
               "blue": RiskLevel.BLUE}
 SECTION_BY_NAME = {v: k for k, v in SECTIONS.items()}
 DIVISION_BY_NAME = {v[1]: k for k, v in DIVISIONS.items()}
+GRADES = frozenset(CreditGrade.values)
 TAG_SPLIT = re.compile(r"[、,,;;\s/|]+")
 
 
@@ -48,11 +51,7 @@ def write_tags(docs: dict[int, str], *, fresh: bool = False) -> None:
     if not fresh:
         for i in range(0, len(ids), 900):
             EnterpriseTag.objects.filter(enterprise_id__in=ids[i:i + 900]).delete()
-    rows = [(pk, tag) for pk, text in docs.items() for tag in text.split()]
-    if rows:
-        table = connection.ops.quote_name(EnterpriseTag._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} (enterprise_id, tag) VALUES (%s, %s)", rows)
+    insert_rows(EnterpriseTag, ["enterprise_id", "tag"], ((pk, tag) for pk, text in docs.items() for tag in text.split()))
 
 
 def _section(value) -> str | None:
@@ -117,9 +116,9 @@ def enterprise_clean(raw: dict, *, regions: dict[str, Region]) -> tuple[dict, li
         problems.append(("scale", raw.get("scale"), "企业规模应为“规上”或“中小微”"))
     data["scale"] = scale or ""
     grade = clean_code(raw.get("credit_grade")).removesuffix("级")
-    if grade and grade not in CreditGrade.values:
+    if grade and grade not in GRADES:
         problems.append(("credit_grade", raw.get("credit_grade"), "信用等级应为 A、B、C、D 之一,或留空"))
-    data["credit_grade"] = grade if grade in CreditGrade.values else ""
+    data["credit_grade"] = grade if grade in GRADES else ""
     risk_text = clean_text(raw.get("risk_level")).lower()
     risk = RISK_WORDS.get(risk_text)
     if risk_text and risk is None:
@@ -263,6 +262,19 @@ def enterprise_contact_remove(*, actor, contact: EnterpriseContact) -> None:
 
 
 IMPORT_BATCH = 5000
+_COLUMNS = ["region_id" if f == "region" else f for f in FIELDS]
+
+
+def _insert_enterprises(rows: list[dict]) -> dict[str, int]:
+    """Write new enterprises (cleaned rows) through the bulk path; returns credit code -> id."""
+    now = timezone.now()
+    values = ([row["region"].pk if f == "region" else row[f] for f in FIELDS] + [now, now] for row in rows)
+    insert_rows(Enterprise, [*_COLUMNS, "created_at", "updated_at"], values)
+    codes = [row["credit_code"] for row in rows]
+    ids: dict[str, int] = {}
+    for i in range(0, len(codes), 900):
+        ids.update(Enterprise.objects.filter(credit_code__in=codes[i:i + 900]).values_list("credit_code", "pk"))
+    return ids
 
 
 @transaction.atomic
@@ -303,7 +315,7 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
         for row in chunk:
             current = existing.get(row["credit_code"])
             if current is None:
-                to_create.append(Enterprise(**{k: row[k] for k in FIELDS}))
+                to_create.append(row)
                 continue
             changed = False
             for name in EDITABLE:
@@ -320,21 +332,17 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
             else:
                 unchanged += 1
         if to_create:
-            Enterprise.objects.bulk_create(to_create)
-            if to_create[0].pk is None:  # backends without RETURNING: read the ids back
-                ids = dict(Enterprise.objects.filter(credit_code__in=[e.credit_code for e in to_create])
-                           .values_list("credit_code", "pk"))
-                for e in to_create:
-                    e.pk = ids[e.credit_code]
-            search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in to_create}, fresh=True)
-            write_tags({e.pk: e.tags for e in to_create if e.tags}, fresh=True)
+            ids = _insert_enterprises(to_create)
+            search.rebuild_terms(EnterpriseTerm, {ids[r["credit_code"]]: enterprise_terms(r) for r in to_create},
+                                 fresh=True)
+            write_tags({ids[r["credit_code"]]: r["tags"] for r in to_create if r["tags"]}, fresh=True)
         if to_update:
             Enterprise.objects.bulk_update(to_update, EDITABLE)
         if renamed:
             search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in renamed})
         if retagged:
             write_tags({e.pk: e.tags for e in retagged})
-        created_codes.extend(e.credit_code for e in to_create)
+        created_codes.extend(r["credit_code"] for r in to_create)
         updated_codes.extend(e.credit_code for e in to_update)
         done += len(chunk)
         if progress:

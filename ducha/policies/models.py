@@ -160,11 +160,14 @@ class PolicyAttachment(models.Model):
 
 
 class PolicyTerm(models.Model):
-    """One search term of a policy and its weight (title > 文号 > key points > issuer > text)."""
+    """One search term of a policy and its weight (title > 文号 > key points > issuer > text).
+
+    Derived data like ``EnterpriseTerm``: indexed by policy, no database foreign-key check."""
 
     doc_field = "policy"
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="terms")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="terms",
+                               db_constraint=False, db_index=False)
     term = models.CharField(max_length=32)
     weight = models.PositiveIntegerField(default=1)
 

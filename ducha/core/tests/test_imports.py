@@ -91,8 +91,42 @@ def test_bad_files_get_a_file_level_message(world, data, name, message):
 def test_merged_header_cells_and_formulas_are_refused(world):
     merged = _xlsx([["区划代码", None], ["990300", "安平市"]], merge="A1:B1")
     assert "合并单元格" in run_import(RegionImporter(), merged, "r.xlsx", actor=world.admin).file_errors[0]
-    formula = _xlsx([["区划代码", "名称"], ["990300", "安平市"]], formula=("B2", '=CONCAT("安","平市")'))
-    assert "公式" in run_import(RegionImporter(), formula, "r.xlsx", actor=world.admin).file_errors[0]
+    formula = _xlsx([["区划代码", "名称"], ["990300", "安平市"], ["990302", "安平区"]],
+                    formula=("B3", '=CONCAT("安","平区")'))
+    message = run_import(RegionImporter(), formula, "r.xlsx", actor=world.admin).file_errors[0]
+    assert "第 3 行 B 列是公式" in message and "粘贴为数值" in message
+    assert not Region.objects.filter(code__in=["990300", "990302"]).exists()
+
+
+def test_a_formula_without_a_cached_value_is_found_too(world):
+    # openpyxl writes no cached value, so the cell reader sees an empty cell there.
+    data = _xlsx([["区划代码", "名称"], ["990300", "安平市"]], formula=("C9", "=1+2"))
+    assert "第 9 行 C 列是公式" in run_import(RegionImporter(), data, "r.xlsx", actor=world.admin).file_errors[0]
+
+
+def test_a_damaged_xlsx_is_refused(world):
+    data = _xlsx([["区划代码", "名称"], ["990300", "安平市"]])
+    report = run_import(RegionImporter(), data[: len(data) // 2], "r.xlsx", actor=world.admin)
+    assert report.file_errors == ["xlsx 文件已损坏或格式不正确,请用 Excel 打开后另存为 xlsx 再导入"]
+
+
+def test_a_table_that_does_not_start_in_a1_keeps_its_row_numbers(world):
+    def workbook(code):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append([])
+        ws.append([None, "区划代码", "名称"])
+        ws.append([None, 990300, "安平市"])
+        ws.append([None, code, "安平区"])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    report = run_import(RegionImporter(), workbook("99030X"), "r.xlsx", actor=world.admin)
+    assert [(e.row, e.column) for e in report.row_errors] == [(4, "区划代码")]
+    fixed = run_import(RegionImporter(), workbook("990302"), "r.xlsx", actor=world.admin)
+    assert fixed.ok, fixed.as_dict()
+    assert Region.objects.get(code="990300").name == "安平市"  # a numeric cell reads as 990300, not 990300.0
 
 
 def test_oversized_files_are_refused_before_parsing(world, settings):
