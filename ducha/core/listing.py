@@ -17,7 +17,8 @@ def sort_queryset(request, qs, allowed: dict[str, str], default: str):
         raw, key = default, default.lstrip("-")
     field = allowed[key]
     descending = raw.startswith("-")
-    return qs.order_by(f"-{field}" if descending else field, "pk"), raw
+    tiebreak = () if field in ("id", "pk") else ("pk",)
+    return qs.order_by(f"-{field}" if descending else field, *tiebreak), raw
 
 
 def paginate(request, qs, per_page: int = 20):

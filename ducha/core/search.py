@@ -79,32 +79,51 @@ def query_terms(query: str) -> list[str]:
     return [t for t in terms if not any(t != other and t in other for other in terms)][:12]
 
 
+SMALL = 5000  # matches checked against the user's scope by id; above this, inside the one query
+
+
 def search(qs, term_model, query: str):
     """The documents of ``qs`` holding every term of ``query``, best first, as a ``Ranked``
     sequence (count, slicing, iteration like a queryset). An empty query returns ``qs``.
 
-    Two indexed reads instead of one big join: the term table alone gives the matching
-    ids with their scores (GROUP BY over the (term, doc) index, no document columns),
-    then ``qs`` — scope and filters — says which of them the user may see. Ordering the
-    survivors happens in Python, so no query groups or sorts wide document rows.
+    The plan keeps every read on the (term, document) index and never groups or sorts
+    wide document rows:
+
+    1. count each term's documents (an index-only count) — a term nobody holds ends it;
+    2. take the rarest term's documents as candidates and sum the weights of all query
+       terms over them only (so a common word such as 惠企 next to a rare one costs the
+       rare one's size);
+    3. few matches are checked against ``qs`` (scope and filters) by id; many matches are
+       restricted to ``qs`` inside the same grouped query, so there is no second pass.
+
+    Ranking happens in Python over (score, id) pairs.
     """
     terms = query_terms(query)
     if not terms:
         return qs
     doc = term_model.doc_field
-    matches = (term_model.objects.filter(term__in=terms).values(doc)
-               .annotate(matched=Count("term"), score=Sum("weight")).filter(matched=len(terms)))
+    df = dict(term_model.objects.filter(term__in=terms).values("term").annotate(n=Count("*"))
+              .values_list("term", "n"))
+    if len(df) < len(terms):
+        return Ranked(qs, [], {}, qs.none().values("pk"))
+    rarest = min(terms, key=lambda t: (df[t], t))
+    matches = term_model.objects.filter(term__in=terms)
+    if len(terms) > 1:
+        matches = matches.filter(**{f"{doc}__in": term_model.objects.filter(term=rarest).values(doc)})
+    if df[rarest] > SMALL:
+        matches = matches.filter(**{f"{doc}__in": qs.order_by().values("pk")})
+    matches = (matches.values(doc).annotate(matched=Count("term"), score=Sum("weight"))
+               .filter(matched=len(terms)).order_by())
     scores = dict(matches.values_list(doc, "score"))
-    visible: set[int] = set()
-    if len(scores) <= 5000:
-        # Few matches: check them by id (no second pass over the term table).
+    if df[rarest] > SMALL:
+        visible = scores.keys()
+    else:
+        visible = set()
         ids = list(scores)
         for i in range(0, len(ids), 900):
             visible.update(qs.filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
-    else:
-        visible.update(qs.filter(pk__in=matches.values(doc)).values_list("pk", flat=True))
-    ranked = sorted(((scores[pk], pk) for pk in visible), key=lambda x: (-x[0], x[1]))
-    return Ranked(qs, [pk for _s, pk in ranked], {pk: s for s, pk in ranked}, matches.values(doc))
+    ranked = sorted(visible, key=lambda pk: (-scores[pk], pk))
+    return Ranked(qs, ranked, scores, matches.values(doc))
 
 
 class Ranked:
@@ -112,6 +131,7 @@ class Ranked:
     and exports. Rows are fetched only for the slice asked for, carrying ``search_score``."""
 
     def __init__(self, base, ids: list[int], scores: dict[int, int], subquery):
+        # ``subquery`` selects the same matches in SQL, for an explicit sort.
         self.base, self.ids, self.scores, self.subquery = base, ids, scores, subquery
 
     def _clone(self, base):

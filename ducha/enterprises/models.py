@@ -69,8 +69,9 @@ class EnterpriseTerm(models.Model):
 
     class Meta:
         verbose_name = "市场主体检索词"
-        constraints = [models.UniqueConstraint(fields=["term", "enterprise"], name="enterprise_term_unique")]
-        indexes = [models.Index(fields=["enterprise"], name="enterprise_term_doc_idx")]
+        # Covering (term, enterprise, weight), as for policy terms.
+        indexes = [models.Index(fields=["term", "enterprise", "weight"], name="enterprise_term_idx"),
+                   models.Index(fields=["enterprise"], name="enterprise_term_doc_idx")]
 
     def __str__(self):
         return self.term

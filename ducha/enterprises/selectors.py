@@ -39,7 +39,9 @@ def enterprise_filter(user, params) -> tuple:
     if f["q"]:
         code = f["q"].upper().replace(" ", "")
         if CODE_PREFIX.match(code) and any(c.isdigit() for c in code):
-            qs = qs.filter(credit_code__startswith=code)
+            # A range on the unique index: LIKE 'prefix%' cannot use it on SQLite (LIKE ignores
+            # case there) nor on PostgreSQL outside the C collation. Code characters sort below Z.
+            qs = qs.filter(credit_code__range=(code, code + "Z" * (18 - len(code))))
         else:
             qs = search.search(qs, EnterpriseTerm, f["q"])
             searched = True

@@ -28,7 +28,9 @@ from ducha.enterprises.forms import ContactForm, EnterpriseForm
 from ducha.enterprises.importers import HEADERS, export_rows
 from ducha.enterprises.models import Enterprise, EnterpriseContact
 
-SORTS = {"code": "credit_code", "name": "name", "region": "region__code", "industry": "industry_section",
+# Newest registrations first by default: the id order needs no sort over the filtered rows
+# (a province holds 460,000 enterprises), unlike an order by any other column.
+SORTS = {"added": "id", "code": "credit_code", "name": "name", "region": "region__code", "industry": "industry_section",
          "scale": "scale", "credit": "credit_grade", "risk": "risk_level", "updated": "updated_at"}
 
 
@@ -43,7 +45,7 @@ def enterprise_list(request):
         raise PermissionDenied("企业用户只能查看本企业信息")
     qs, f, searched = selectors.enterprise_filter(user, request.GET)
     if not (searched and "sort" not in request.GET):
-        qs, sort = sort_queryset(request, qs, SORTS, "code")
+        qs, sort = sort_queryset(request, qs, SORTS, "-added")
     else:
         sort = ""
     exported = export_response(request, filename="市场主体", sheet="市场主体", headers=HEADERS, rows=export_rows(qs))
