@@ -235,6 +235,9 @@ class Importer:
     name = ""
     columns: list[Column] = []
     key: str = ""
+    # Keys of the optional columns the file has (set once the header is read), so a
+    # cleaner can tell "column left out: keep what is stored" from "cell left empty".
+    present: set[str] = set()
 
     def prepare(self, actor) -> None:
         """Load lookups once before rows are cleaned."""
@@ -259,13 +262,17 @@ class Importer:
 
 
 def run_import(importer: Importer, data: bytes, filename: str, *, actor, dry_run: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Read, check every row, and apply only when all rows are good."""
+               progress: Callable[[int, int], None] | None = None, size_limit: bool = True) -> ImportReport:
+    """Read, check every row, and apply only when all rows are good.
+
+    ``size_limit`` applies DUCHA_MAX_UPLOAD_MB, which guards the web server; a file an
+    operator names on the command line (``ducha import``) is read whatever its size.
+    """
     report = ImportReport(dry_run=dry_run)
     if not data:
         report.file_errors.append("文件为空")
         return report
-    if len(data) > settings.DUCHA_MAX_UPLOAD_BYTES:
+    if size_limit and len(data) > settings.DUCHA_MAX_UPLOAD_BYTES:
         report.file_errors.append(
             f"文件过大({len(data) / 1048576:.1f} MB),单个文件不能超过 {settings.DUCHA_MAX_UPLOAD_BYTES // 1048576} MB,请拆分后导入"
         )
@@ -282,6 +289,7 @@ def run_import(importer: Importer, data: bytes, filename: str, *, actor, dry_run
                 header = _map_header(values, importer.columns, report)
                 if report.file_errors:
                     return report
+                importer.present = {col.key for col in header.values()}
                 continue
             raw = {col.key: None for col in importer.columns}
             for pos, col in header.items():

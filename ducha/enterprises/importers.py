@@ -21,6 +21,8 @@ COLUMNS = [
     Column("contact_name", "联系人", required=False),
     Column("contact_phone", "联系电话", required=False, aliases=("电话", "手机号"), help="手机号或座机,如 0543-3161234"),
     Column("tags", "标签", required=False, help="多个用“、”分隔,如 新开办、涉企投诉"),
+    Column("contacts", "其他联系人", required=False,
+           help="多人用“;”分隔,如 王芳(财务主管) 13800000000;李强 0543-3161234。整列省略则不改动已有联系人"),
 ]
 LABELS = {c.key: c.label for c in COLUMNS}
 HEADERS = [c.label for c in COLUMNS]
@@ -36,6 +38,10 @@ class EnterpriseImporter(Importer):
 
     def clean_row(self, raw: dict, row: int) -> dict:
         data, problems = services.enterprise_clean(raw, regions=self.regions)
+        data["contacts"] = None  # column left out: keep the stored contacts
+        if "contacts" in self.present:
+            data["contacts"], contact_problems = services.parse_contacts(raw.get("contacts"))
+            problems += [("contacts", value, reason) for value, reason in contact_problems]
         if problems:
             raise RowInvalid([(LABELS[field], value, reason) for field, value, reason in problems])
         return data
@@ -52,11 +58,12 @@ def export_row(e: Enterprise) -> list:
         e.get_scale_display(), e.credit_grade, e.get_risk_level_display() if e.risk_level else "",
         e.established_on.isoformat() if e.established_on else "", e.contact_name, e.contact_phone,
         "、".join(e.tag_list),
+        services.contacts_text([(c.name, c.title, c.phone) for c in e.contacts.all()] if e.pk else []),
     ]
 
 
 def export_rows(qs):
-    return (export_row(e) for e in qs.select_related("region").iterator(chunk_size=2000))
+    return (export_row(e) for e in qs.select_related("region").prefetch_related("contacts").iterator(chunk_size=2000))
 
 
 def export_enterprises(actor):

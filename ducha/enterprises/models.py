@@ -96,8 +96,9 @@ class EnterpriseTag(models.Model):
 
 
 class EnterpriseContact(models.Model):
-    """A further contact person of an enterprise (the primary one is on the enterprise row,
-    which imports and exports carry); surveys and inspections reach enterprises through these."""
+    """A further contact person of an enterprise (the primary one is on the enterprise row);
+    imports and exports carry them in the 其他联系人 column. Surveys and inspections reach
+    enterprises through these."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField("姓名", max_length=50)

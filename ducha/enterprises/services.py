@@ -54,6 +54,50 @@ def write_tags(docs: dict[int, str], *, fresh: bool = False) -> None:
     insert_rows(EnterpriseTag, ["enterprise_id", "tag"], ((pk, tag) for pk, text in docs.items() for tag in text.split()))
 
 
+CONTACT_SPLIT = re.compile(r"[;;\n]+")
+CONTACT_ITEM = re.compile(r"^(?P<name>[^\s()]+?)\s*(?:\((?P<title>[^()]*)\))?\s*(?P<phone>[\d\-+ ]+)$")
+
+
+def parse_contacts(value) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Contacts written as “王芳(财务主管) 13800000000;李强 0543-3161234”.
+
+    Returns ([(name, title, phone)], [(item, reason)]); full-width brackets and
+    semicolons are accepted (clean_text makes them half-width).
+    """
+    contacts, problems = [], []
+    for item in CONTACT_SPLIT.split(clean_text(value, keep_newlines=True)):
+        item = item.strip()
+        if not item:
+            continue
+        match = CONTACT_ITEM.match(item)
+        if not match:
+            problems.append((item, "联系人应写成“姓名(职务) 电话”,职务可省略,多人用“;”分隔"))
+            continue
+        name, title, phone = match["name"][:50], clean_text(match["title"])[:50], clean_code(match["phone"])
+        problem = phone_problem(phone)
+        if problem:
+            problems.append((item, problem))
+            continue
+        contacts.append((name, title, phone))
+    return contacts, problems
+
+
+def contacts_text(contacts: list[tuple[str, str, str]]) -> str:
+    """The export form of contacts, read back by ``parse_contacts``."""
+    return ";".join(f"{name}({title}) {phone}" if title else f"{name} {phone}" for name, title, phone in contacts)
+
+
+def _write_contacts(contacts: dict[int, list[tuple[str, str, str]]], *, fresh: bool = False) -> None:
+    """Replace the further contacts of the given enterprises (id -> [(name, title, phone)])."""
+    if not fresh:
+        ids = list(contacts)
+        for i in range(0, len(ids), 900):
+            EnterpriseContact.objects.filter(enterprise_id__in=ids[i:i + 900]).delete()
+    now = timezone.now()
+    insert_rows(EnterpriseContact, ["enterprise_id", "name", "title", "phone", "created_at"],
+                ((pk, *c, now) for pk, items in contacts.items() for c in items))
+
+
 def _section(value) -> str | None:
     text = clean_text(value)
     if not text:
@@ -311,13 +355,22 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
         for i in range(0, len(chunk_known), 900):
             for e in Enterprise.objects.filter(credit_code__in=chunk_known[i:i + 900]):
                 existing[e.credit_code] = e
-        to_create, to_update, renamed, retagged = [], [], [], []
+        stored_contacts: dict[int, list] = {}
+        ids = [e.pk for e in existing.values()]
+        for i in range(0, len(ids), 900):
+            for c in EnterpriseContact.objects.filter(enterprise_id__in=ids[i:i + 900]).order_by("pk"):
+                stored_contacts.setdefault(c.enterprise_id, []).append((c.name, c.title, c.phone))
+        to_create, to_update, renamed, retagged, recontacted = [], [], [], [], {}
         for row in chunk:
             current = existing.get(row["credit_code"])
             if current is None:
                 to_create.append(row)
                 continue
             changed = False
+            contacts = row.get("contacts")
+            if contacts is not None and contacts != stored_contacts.get(current.pk, []):
+                recontacted[current.pk] = contacts
+                changed = True
             for name in EDITABLE:
                 new, old = row[name], getattr(current, name)
                 if (old.pk if hasattr(old, "pk") else old) != (new.pk if hasattr(new, "pk") else new):
@@ -336,12 +389,15 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
             search.rebuild_terms(EnterpriseTerm, {ids[r["credit_code"]]: enterprise_terms(r) for r in to_create},
                                  fresh=True)
             write_tags({ids[r["credit_code"]]: r["tags"] for r in to_create if r["tags"]}, fresh=True)
+            _write_contacts({ids[r["credit_code"]]: r["contacts"] for r in to_create if r.get("contacts")}, fresh=True)
         if to_update:
             Enterprise.objects.bulk_update(to_update, EDITABLE)
         if renamed:
             search.rebuild_terms(EnterpriseTerm, {e.pk: enterprise_terms(e) for e in renamed})
         if retagged:
             write_tags({e.pk: e.tags for e in retagged})
+        if recontacted:
+            _write_contacts(recontacted)
         created_codes.extend(r["credit_code"] for r in to_create)
         updated_codes.extend(e.credit_code for e in to_update)
         done += len(chunk)

@@ -60,6 +60,7 @@ def enterprise_list(request):
         "qs_nosort": querystring_without(request, "sort", "page"), "qs_nopage": querystring_without(request, "page"),
         "regions": Region.objects.restrict(user, VIEW).filter(level__lte=RegionLevel.COUNTY).order_by("path"),
         "sections": SECTION_CHOICES, "divisions": DIVISION_CHOICES, "scales": Scale.choices,
+        "policy_lists": selectors.policy_lists(),
         "grades": CreditGrade.choices, "risks": RiskLevel.choices, "tags": COMMON_TAGS, "can_write": _can_write(user),
     })
 

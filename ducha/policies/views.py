@@ -71,7 +71,7 @@ def policy_detail(request, pk):
                                                                        request.GET.get("q", "")),
         "cooperating": policy.cooperating_departments.all(), "attachments": policy.attachments.all(),
         "links": links.order_by("status", "enterprise__name")[:200],
-        "link_counts": [(label, counts.get(value, 0)) for value, label in LinkStatus.choices],
+        "link_counts": [(value, label, counts.get(value, 0)) for value, label in LinkStatus.choices],
         "history": history_for(policy)[:50], "can_write": can_write,
         "can_link": user.role in Enterprise.scope.change_roles,
         "attachment_form": AttachmentForm(), "link_form": LinkForm(),

@@ -135,6 +135,14 @@ def test_oversized_files_are_refused_before_parsing(world, settings):
     assert "文件过大" in report.file_errors[0]
 
 
+def test_the_upload_limit_does_not_apply_to_files_named_on_the_command_line(world, settings, tmp_path, capsys):
+    settings.DUCHA_MAX_UPLOAD_BYTES = 16
+    src = tmp_path / "regions.csv"
+    src.write_text(CSV, encoding="utf-8")
+    call_command("import", "regions", str(src), "--user", "t_admin")
+    assert "新增 3" in capsys.readouterr().out
+
+
 def test_holidays_import_with_chinese_dates_and_kinds(world):
     data = "日期,类型,名称\n2027年2月8日,法定节假日,春节\n2027/2/6,调休,春节调休\n46000,休息,测试\n".encode("gbk")
     report = run_import(HolidayImporter(), data, "h.csv", actor=world.admin)

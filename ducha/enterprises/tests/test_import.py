@@ -9,8 +9,9 @@ from django.core.management import call_command
 from ducha.core.audit import audit_verify
 from ducha.core.imports import run_import
 from ducha.core.models import AuditEntry
+from ducha.enterprises import services
 from ducha.enterprises.importers import HEADERS, EnterpriseImporter, export_enterprises
-from ducha.enterprises.models import Enterprise, EnterpriseTerm
+from ducha.enterprises.models import Enterprise, EnterpriseContact, EnterpriseTerm
 from ducha.enterprises.tests.factories import code, csv_bytes, read_xlsx, xlsx_bytes
 
 HEAD = ["统一社会信用代码", "企业名称", "所属区划代码", "行业门类", "行业大类", "企业规模", "信用等级", "风险等级",
@@ -103,7 +104,13 @@ def test_export_then_import_round_trips_unchanged(world, client_for, fmt):
     rows = [HEAD, _row(1, tags="新开办、涉企投诉"), _row(2, region="990102001", grade="", risk="", date="", phone="",
                                                    tags="", division=""), _row(3, section="I", division="65")]
     assert _import(xlsx_bytes(rows), "企业.xlsx", world.sup_a).ok
+    first = Enterprise.objects.get(credit_code=code(1))
+    services.enterprise_contact_add(actor=world.sup_a, enterprise=first, name="王芳", title="财务主管",
+                                    phone="13800000000")
+    services.enterprise_contact_add(actor=world.sup_a, enterprise=first, name="李强", phone="0543-3161234")
     snapshot = list(Enterprise.objects.order_by("credit_code").values())
+    contacts = list(EnterpriseContact.objects.order_by("pk").values_list("enterprise__credit_code", "name", "title",
+                                                                         "phone"))
     exported = client_for(world.sup_a).get(f"/enterprises/?export={fmt}").content
     report = _import(exported, f"export.{fmt}", world.sup_a)
     assert report.ok, report.as_dict()
@@ -119,6 +126,29 @@ def test_export_then_import_round_trips_unchanged(world, client_for, fmt):
     fields = [{k: v for k, v in r.items() if k not in ("id", "created_at", "updated_at")}
               for r in Enterprise.objects.order_by("credit_code").values()]
     assert fields == [{k: v for k, v in r.items() if k not in ("id", "created_at", "updated_at")} for r in snapshot]
+    assert list(EnterpriseContact.objects.order_by("pk").values_list("enterprise__credit_code", "name", "title",
+                                                                     "phone")) == contacts
+
+
+def test_further_contacts_import_with_checked_phones_and_stay_when_the_column_is_left_out(world):
+    head = [*HEAD, "其他联系人"]
+    bad = _import(csv_bytes([head, [*_row(1), "王芳(财务主管) 12345;李强 0543-3161234"],
+                             [*_row(2), "只有名字"]]), "企业.csv", world.sup_a)
+    assert [(e.row, e.column) for e in bad.row_errors] == [(2, "其他联系人"), (3, "其他联系人")]
+    assert "格式不正确" in bad.row_errors[0].reason and "姓名(职务) 电话" in bad.row_errors[1].reason
+    assert not Enterprise.objects.exists() and not EnterpriseContact.objects.exists()
+    ok = _import(csv_bytes([head, [*_row(1), "王芳(财务主管)13800000000;李强 0543-3161234"]]), "企业.csv",
+                 world.sup_a)
+    assert ok.ok, ok.as_dict()
+    e = Enterprise.objects.get()
+    assert list(e.contacts.order_by("pk").values_list("name", "title", "phone")) == [
+        ("王芳", "财务主管", "13800000000"), ("李强", "", "0543-3161234")]
+    # a file without the column changes the enterprise but not its contacts
+    again = _import(csv_bytes([HEAD, _row(1, grade="A")]), "企业.csv", world.sup_a)
+    assert again.result["updated"] == 1 and e.contacts.count() == 2
+    # the column present but empty clears them; changed contacts alone count as an update
+    assert _import(csv_bytes([head, [*_row(1, grade="A"), ""]]), "企业.csv", world.sup_a).result["updated"] == 1
+    assert e.contacts.count() == 0
 
 
 def test_the_upload_page_shows_the_report_then_imports(world, client_for):
@@ -208,7 +238,6 @@ def test_excel_serial_dates_and_full_width_values_are_normalised(world):
 
 
 def test_tags_follow_imports_and_edits(world, client_for):
-    from ducha.enterprises import services
     from ducha.enterprises.models import EnterpriseTag
 
     assert _import(csv_bytes([HEAD, _row(1, tags="新开办"), _row(2, tags="")]), "企业.csv", world.sup_a).ok

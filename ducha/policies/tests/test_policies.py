@@ -144,6 +144,29 @@ def test_enterprises_go_on_a_policys_lists(world, client_for):
     assert not PolicyEnterprise.objects.exists()
 
 
+def test_a_policys_lists_open_in_the_enterprise_library_with_filters_and_export(world, client_for):
+    p = policy()
+    applied = enterprise(n=1, name="东城申报企业")
+    enjoyed = enterprise(n=2, name="东城享受企业")
+    enterprise(n=3, name="东城无关企业")
+    services.policy_enterprise_set(actor=world.sup_a1, policy=p, enterprise=applied, status="applied")
+    services.policy_enterprise_set(actor=world.sup_a1, policy=p, enterprise=enjoyed, status="enjoyed")
+    c = client_for(world.sup_a1)
+    detail = c.get(f"/policies/{p.pk}/").content.decode()
+    assert f"/enterprises/?policy={p.pk}&amp;list=applied" in detail
+    page = c.get(f"/enterprises/?policy={p.pk}&list=applied").content.decode()
+    assert "东城申报企业" in page and "东城享受企业" not in page and "东城无关企业" not in page
+    assert p.title in page  # the banner names the policy
+    both = c.get(f"/enterprises/?policy={p.pk}").content.decode()
+    assert "东城申报企业" in both and "东城享受企业" in both and "东城无关企业" not in both
+    export = c.get(f"/enterprises/?policy={p.pk}&list=enjoyed&export=csv")
+    assert "东城享受企业" in export.content.decode("utf-8-sig") and "东城申报企业" not in export.content.decode("utf-8-sig")
+    # A policy the user cannot read, or junk, lists nothing and says so.
+    for junk in ("999999", "abc"):
+        r = c.get(f"/enterprises/?policy={junk}&list=applied")
+        assert r.status_code == 200 and "不在您的查看范围内" in r.content.decode() and "东城申报企业" not in r.content.decode()
+
+
 def test_liaisons_and_enterprise_users_read_policies_of_their_region_and_above(world, client_for):
     from ducha.policies.models import Policy
 

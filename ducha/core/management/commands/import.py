@@ -30,7 +30,7 @@ class Command(BaseCommand):
         bar = ProgressBar(f"导入{importer.name}")
         try:
             report = run_import(importer, path.read_bytes(), path.name, actor=actor, dry_run=opts["dry_run"],
-                                progress=bar)
+                                progress=bar, size_limit=False)
         finally:
             bar.close()
         if report.ok:
