@@ -89,8 +89,8 @@ def build(*, rng, scale: str, echo=print) -> None:
     }
     services.enterprises_import(actor=None, rows=[first])
     made = 0
-    while made < count:
-        n = min(BATCH, count - made)
+    while made < count - 1:  # the count includes the first
+        n = min(BATCH, count - 1 - made)
         services.enterprises_import(actor=None, rows=list(enterprise_rows(rng, n, regions, start=made)))
         made += n
-        echo(f"市场主体 {made}/{count}")
+        echo(f"市场主体 {made + 1}/{count}")

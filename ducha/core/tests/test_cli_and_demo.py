@@ -30,6 +30,22 @@ def test_demo_builds_the_fictional_province_deterministically(db, capsys):
     assert list(Region.objects.order_by("code").values_list("code", "name")) == first
 
 
+def test_demo_at_province_scale_runs_as_a_command(db, capsys, monkeypatch):
+    # The same code path as the 460,000 / 48,000 build, shrunk to keep the suite fast.
+    from ducha.enterprises import demo as enterprise_demo
+    from ducha.enterprises.models import Enterprise, EnterpriseTerm
+    from ducha.policies import demo as policy_demo
+    from ducha.policies.models import Policy
+
+    monkeypatch.setitem(enterprise_demo.COUNTS, "province", 3000)
+    monkeypatch.setitem(policy_demo.COUNTS, "province", 150)
+    call_command("demo", "--scale", "province")
+    out = capsys.readouterr().out
+    assert "ANALYZE" in out and "演示数据已生成" in out
+    assert Enterprise.objects.count() == 3000 and Policy.objects.count() == 150
+    assert EnterpriseTerm.objects.filter(enterprise=Enterprise.objects.last()).exists()
+
+
 def test_createuser_makes_a_user_and_refuses_unknown_regions(world, capsys):
     call_command("createuser", "new_admin", "--role", "admin", "--region", "990100", "--password", "Abcdef@12345")
     assert User.objects.get(username="new_admin").region == world.A

@@ -1,7 +1,7 @@
 import random
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from ducha.core.demo import build_core
@@ -32,4 +32,9 @@ class Command(BaseCommand):
                 build_core(rng, echo=self.stdout.write)
             for _, dotted in DEMO_STEPS:
                 import_string(dotted)(rng=rng, scale=opts["scale"], echo=self.stdout.write)
+        if opts["scale"] == "province":
+            # Fresh planner statistics after loading hundreds of thousands of rows.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            self.stdout.write("已更新数据库统计信息(ANALYZE)")
         self.stdout.write("演示数据已生成")
