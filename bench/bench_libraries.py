@@ -29,13 +29,17 @@ def _enterprise_file(n: int) -> bytes:
     from ducha.enterprises.demo import enterprise_rows
     from ducha.enterprises.importers import HEADERS, export_row
     from ducha.enterprises.models import Enterprise
+    from ducha.enterprises.services import contacts_text
 
     regions = list(Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
                    .select_related("parent").order_by("code"))
 
     def rows():
         for data in enterprise_rows(random.Random(7), n, regions):
-            yield export_row(Enterprise(**data))
+            contacts = data.pop("contacts")
+            row = export_row(Enterprise(**data))
+            row[-1] = contacts_text(contacts)
+            yield row
 
     return write_xlsx("市场主体", HEADERS, rows())
 

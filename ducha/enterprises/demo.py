@@ -2,6 +2,7 @@
 spread over the demo counties and townships. Deterministic from the ``rng`` passed in."""
 
 import datetime as dt
+import random
 
 from ducha.core.choices import RegionLevel
 from ducha.core.demo import DEMO_ENTERPRISE_CODE
@@ -72,7 +73,21 @@ def enterprise_rows(rng, count: int, regions: list[Region], start: int = 0):
             "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < .5 else ""),
             "contact_phone": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
             "tags": services.tags_text(tags),
+            "contacts": _further_contacts(i),
         }
+
+
+def _further_contacts(i: int) -> list[tuple[str, str, str]]:
+    """A finance or tax contact for about one enterprise in ten (own generator per row, so
+    the main sequence, and with it every other demo value, does not depend on it)."""
+    if i % 10 != 3:
+        return []
+    rng = random.Random(i)
+    people = []
+    for title in rng.sample(["财务负责人", "办税员", "人事专员", "安全生产负责人"], k=rng.randint(1, 2)):
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < .5 else "")
+        people.append((name, title, f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"))
+    return people
 
 
 def build(*, rng, scale: str, echo=print) -> None:
@@ -86,6 +101,7 @@ def build(*, rng, scale: str, echo=print) -> None:
         "address": "东城区工业园区88号", "industry_section": "C", "industry_division": "34", "scale": Scale.SME,
         "credit_grade": "A", "risk_level": RiskLevel.BLUE, "established_on": dt.date(2016, 5, 18),
         "contact_name": "冯企业", "contact_phone": "13905430001", "tags": services.tags_text(["专精特新"]),
+        "contacts": [("冯会计", "财务负责人", "13905430002")],
     }
     services.enterprises_import(actor=None, rows=[first])
     made = 0
