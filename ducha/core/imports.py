@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import openpyxl
 import python_calamine
@@ -139,6 +140,22 @@ _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br="([A-Z]+)(\d+)"')
 
 
+def _first_sheet_path(zf: zipfile.ZipFile) -> str | None:
+    """The part holding the workbook's first sheet (workbook order, as the reader sees it)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    sheet = ElementTree.fromstring(zf.read("xl/workbook.xml")).find("m:sheets/m:sheet", ns)
+    if sheet is None:
+        return None
+    rel_id = sheet.get(f"{{{ns['r']}}}id")
+    for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")).findall("p:Relationship", ns):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
 def _first_formula(data: bytes) -> tuple[str, str] | None:
     """(row, column) of the first formula cell of the first sheet, or None.
 
@@ -146,11 +163,10 @@ def _first_formula(data: bytes) -> tuple[str, str] | None:
     streamed in 1 MiB pieces (a 460,000-row sheet unpacks to several hundred MB).
     """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = sorted((n for n in zf.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)),
-                       key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()))
-        if not names:
+        path = _first_sheet_path(zf)
+        if path is None:
             return None
-        with zf.open(names[0]) as fh:
+        with zf.open(path) as fh:
             tail = b""
             while chunk := fh.read(1 << 20):
                 buf = tail + chunk
@@ -175,7 +191,8 @@ def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:
         formula = _first_formula(data)
     except python_calamine.PasswordError:
         raise FileProblem("xlsx 文件设置了打开密码,请取消密码后再导入") from None
-    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError,
+            ElementTree.ParseError):
         raise FileProblem("xlsx 文件已损坏或格式不正确,请用 Excel 打开后另存为 xlsx 再导入") from None
     if formula:
         raise FormulaCell(*formula)

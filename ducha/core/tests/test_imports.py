@@ -1,6 +1,7 @@
 """Region and holiday imports: encodings, all-or-nothing, row reports, bad files."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -279,3 +280,29 @@ def test_users_import_checks_every_row_and_creates_them_all(world):
     assert report.ok, report.as_dict()
     assert User.objects.get(username="u2").region == world.A and User.objects.get(username="u2").department == world.dA
     assert User.objects.get(username="u3").enterprise_code == world.enterprise_code
+
+
+def test_the_first_sheet_in_workbook_order_is_read_and_checked(world):
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "说明"
+    notes["A1"] = "=1+1"  # a formula on a sheet that is not imported
+    data_sheet = wb.create_sheet("区划", 0)
+    data_sheet.append(["区划代码", "名称"])
+    data_sheet.append(["990300", "安平市"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    # As Excel leaves a workbook whose sheets were reordered: the first sheet is stored as
+    # sheet2.xml, the notes sheet with its formula as sheet1.xml.
+    swap = {"xl/worksheets/sheet1.xml": "xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.xml": "xl/worksheets/sheet1.xml"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"sheet1.xml", b"sheetX.xml").replace(b"sheet2.xml", b"sheet1.xml")
+                content = content.replace(b"sheetX.xml", b"sheet2.xml")
+            dst.writestr(swap.get(item.filename, item.filename), content)
+    report = run_import(RegionImporter(), out.getvalue(), "r.xlsx", actor=world.admin)
+    assert report.ok, report.as_dict()
+    assert Region.objects.filter(code="990300").exists()

@@ -37,6 +37,24 @@ def test_it_finds_policies_by_chinese_phrases_best_first(world):
     assert _titles(search.search(qs, PolicyTerm, "量子计算")) == []
 
 
+def test_large_match_sets_are_restricted_to_scope_in_the_same_query(world, monkeypatch):
+    # Above search.SMALL matches the scope check moves into the grouped query: same answers.
+    _world_of_policies()
+    policy(n=9, title="清河市支持小微企业的措施", region_code="990200", lead_department="清河市发改委", cooperating="")
+    mine = Policy.objects.restrict(world.sup_a1)
+    expected = {q: _titles(search.search(mine, PolicyTerm, q)) for q in ("小微企业", "研发费用 小微企业", "企业")}
+    assert expected["小微企业"] == ["关于支持小微企业融资的若干措施", "关于优化营商环境的若干措施"]
+    assert expected["研发费用 小微企业"] == ["关于优化营商环境的若干措施"]
+    monkeypatch.setattr(search, "SMALL", 1)
+    for q, titles in expected.items():
+        ranked = search.search(mine, PolicyTerm, q)
+        assert _titles(ranked) == titles and ranked.count() == len(titles)
+        assert sorted(_titles(ranked.order_by("title"))) == sorted(titles)
+    assert "清河市支持小微企业的措施" in _titles(search.search(Policy.objects.all(), PolicyTerm, "小微企业"))
+    empty = search.search(mine, PolicyTerm, "小微企业 量子计算")
+    assert empty.count() == 0 and list(empty.order_by("title")) == []
+
+
 def test_the_list_page_searches_highlights_and_keeps_scope(world, client_for):
     _world_of_policies()
     policy(n=9, title="清河市支持小微企业的措施", region_code="990200", lead_department="清河市发改委", cooperating="")
