@@ -127,7 +127,7 @@ class WorkdayForm(StyledFormMixin, forms.Form):
 
 
 class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="文件", help_text="xlsx 或 csv(UTF-8 / GBK 均可),第一行为表头",
+    file = forms.FileField(label="文件", help_text="xlsx 或 csv(UTF-8 / GBK 均可),第一个非空行为表头",
                            error_messages={"required": "请选择要导入的文件", "empty": "文件为空"})
     dry_run = forms.BooleanField(label="仅校验,不写入", required=False)
 

@@ -113,7 +113,7 @@ def handle_import(request, importer_name: str, *, title: str, back_url: str, tem
                 request.session["last_import_report"] = report.as_dict()
     return render(request, "core/import.html", {
         "form": form, "report": report, "title": title, "back_url": back_url, "template_url": template_url,
-        "importer": importer_for(importer_name)(),
+        "importer": importer_for(importer_name)(), "max_upload_mb": settings.DUCHA_MAX_UPLOAD_BYTES // 1048576,
     })
 
 

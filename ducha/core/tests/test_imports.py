@@ -177,6 +177,7 @@ def test_web_import_shows_the_row_report_and_writes_nothing(world, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = client_for(world.admin)
+    assert "单个文件不超过 40 MB" in c.get("/core/regions/import/").content.decode()
     before = Region.objects.count()
     upload = SimpleUploadedFile("r.csv", "区划代码,名称\n990300,安平市\n12,坏\n".encode("gbk"))
     body = c.post("/core/regions/import/", {"file": upload}).content.decode()
