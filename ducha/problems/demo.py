@@ -35,13 +35,14 @@ SOURCE_TITLES = {
 FATES = [("pending", 12), ("rectifying", 30), ("overdue", 12), ("close_requested", 6), ("rechecking", 5),
          ("failed_recheck", 6), ("closed", 25), ("consolidated", 10), ("rebound", 6), ("appealing", 3),
          ("postponed", 4)]
+COUNTS = {"demo": 150, "province": 3000}
 OPEN_FATES = {"pending", "rectifying", "close_requested", "rechecking", "failed_recheck", "appealing", "postponed"}
 
 
 def build_problems(*, rng, scale="demo", echo=print):
     today = timezone.localdate()
     departments = list(Department.objects.select_related("region").order_by("pk"))
-    count = 150 if scale == "demo" else 3000
+    count = COUNTS.get(scale, COUNTS["demo"])
     fates = [name for name, weight in FATES for _ in range(weight)]
     made = 0
     for i in range(count):

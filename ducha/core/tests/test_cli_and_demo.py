@@ -36,9 +36,11 @@ def test_demo_at_province_scale_runs_as_a_command(db, capsys, monkeypatch):
     from ducha.enterprises.models import Enterprise, EnterpriseTerm
     from ducha.policies import demo as policy_demo
     from ducha.policies.models import Policy
+    from ducha.problems import demo as problem_demo
 
     monkeypatch.setitem(enterprise_demo.COUNTS, "province", 3000)
     monkeypatch.setitem(policy_demo.COUNTS, "province", 150)
+    monkeypatch.setitem(problem_demo.COUNTS, "province", 150)
     call_command("demo", "--scale", "province")
     out = capsys.readouterr().out
     assert "ANALYZE" in out and "演示数据已生成" in out

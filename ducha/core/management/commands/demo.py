@@ -34,7 +34,9 @@ class Command(BaseCommand):
                 import_string(dotted)(rng=rng, scale=opts["scale"], echo=self.stdout.write)
         if opts["scale"] == "province":
             # Fresh planner statistics after loading hundreds of thousands of rows.
+            # (VACUUM, which PostgreSQL refuses inside a transaction, only outside one.)
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+                cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
             self.stdout.write("已更新数据库统计信息(ANALYZE)")
         self.stdout.write("演示数据已生成")
