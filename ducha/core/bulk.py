@@ -13,6 +13,28 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 
+IN_LIMIT = 900  # values per IN (...), under SQLite's 999-parameter floor
+
+
+def chunks(values):
+    """Slices of ``values`` small enough for one ``IN (...)`` on every supported database."""
+    values = list(values)
+    for i in range(0, len(values), IN_LIMIT):
+        yield values[i:i + IN_LIMIT]
+
+
+def rows_in(qs, field: str, values):
+    """The rows of ``qs`` (objects, or tuples after ``values_list``) whose ``field`` is one
+    of ``values``, however many: one query per chunk."""
+    for part in chunks(values):
+        yield from qs.filter(**{f"{field}__in": part})
+
+
+def delete_in(qs, field: str, values) -> None:
+    """Delete the rows of ``qs`` whose ``field`` is one of ``values``, chunk by chunk."""
+    for part in chunks(values):
+        qs.filter(**{f"{field}__in": part}).delete()
+
 
 def _adapter(field):
     if isinstance(field, models.DateTimeField):

@@ -9,8 +9,14 @@ from ducha.core.imports import write_csv, write_xlsx
 PAGE_SIZES = (20, 50, 100)
 
 
-def sort_queryset(request, qs, allowed: dict[str, str], default: str):
-    """Order by ``?sort=key`` or ``?sort=-key`` where key is one of ``allowed``."""
+def sort_queryset(request, qs, allowed: dict[str, str], default: str, *, ranked: bool = False):
+    """Order by ``?sort=key`` or ``?sort=-key`` where key is one of ``allowed``.
+
+    ``ranked`` results (a search, best match first) keep their order unless the user picks
+    a column; the sort returned is then "".
+    """
+    if ranked and "sort" not in request.GET:
+        return qs, ""
     raw = request.GET.get("sort", default)
     key = raw.lstrip("-")
     if key not in allowed:

@@ -17,7 +17,7 @@ import jieba
 from django.db.models import Count, Sum
 from django.utils.safestring import mark_safe
 
-from ducha.core.bulk import insert_rows
+from ducha.core.bulk import delete_in, insert_rows, rows_in
 from ducha.core.text import clean_text
 
 # Domain words jieba's dictionary lacks, so that they are kept whole (and, in search
@@ -118,10 +118,7 @@ def search(qs, term_model, query: str):
     if df[rarest] > SMALL:
         visible = scores.keys()
     else:
-        visible = set()
-        ids = list(scores)
-        for i in range(0, len(ids), 900):
-            visible.update(qs.filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
+        visible = set(rows_in(qs.values_list("pk", flat=True), "pk", scores))
     ranked = sorted(visible, key=lambda pk: (-scores[pk], pk))
     return Ranked(qs, ranked, scores, matches.values(doc))
 
@@ -216,9 +213,7 @@ def rebuild_terms(term_model, docs_terms: dict[int, dict[str, int]], *, fresh: b
     model instances for millions of terms.
     """
     doc = term_model.doc_field
-    ids = list(docs_terms)
     if not fresh:
-        for i in range(0, len(ids), 900):
-            term_model.objects.filter(**{f"{doc}_id__in": ids[i:i + 900]}).delete()
+        delete_in(term_model.objects.all(), f"{doc}_id", docs_terms)
     rows = ((pk, t, w) for pk, terms in docs_terms.items() for t, w in terms.items())
     return insert_rows(term_model, [f"{doc}_id", "term", "weight"], rows)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ducha.core import search
 from ducha.core.audit import audit_record, diff, snapshot
-from ducha.core.bulk import insert_rows
+from ducha.core.bulk import delete_in, insert_rows, rows_in
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.models import Region
 from ducha.core.scope import CHANGE, VIEW, in_scope
@@ -47,10 +47,8 @@ def tags_text(tags: list[str]) -> str:
 
 def write_tags(docs: dict[int, str], *, fresh: bool = False) -> None:
     """Mirror the tag text of the given enterprises (id -> " a b ") into the tag table."""
-    ids = list(docs)
     if not fresh:
-        for i in range(0, len(ids), 900):
-            EnterpriseTag.objects.filter(enterprise_id__in=ids[i:i + 900]).delete()
+        delete_in(EnterpriseTag.objects.all(), "enterprise_id", docs)
     insert_rows(EnterpriseTag, ["enterprise_id", "tag"], ((pk, tag) for pk, text in docs.items() for tag in text.split()))
 
 
@@ -90,9 +88,7 @@ def contacts_text(contacts: list[tuple[str, str, str]]) -> str:
 def _write_contacts(contacts: dict[int, list[tuple[str, str, str]]], *, fresh: bool = False) -> None:
     """Replace the further contacts of the given enterprises (id -> [(name, title, phone)])."""
     if not fresh:
-        ids = list(contacts)
-        for i in range(0, len(ids), 900):
-            EnterpriseContact.objects.filter(enterprise_id__in=ids[i:i + 900]).delete()
+        delete_in(EnterpriseContact.objects.all(), "enterprise_id", contacts)
     now = timezone.now()
     insert_rows(EnterpriseContact, ["enterprise_id", "name", "title", "phone", "created_at"],
                 ((pk, *c, now) for pk, items in contacts.items() for c in items))
@@ -314,11 +310,12 @@ def _insert_enterprises(rows: list[dict]) -> dict[str, int]:
     now = timezone.now()
     values = ([row["region"].pk if f == "region" else row[f] for f in FIELDS] + [now, now] for row in rows)
     insert_rows(Enterprise, [*_COLUMNS, "created_at", "updated_at"], values)
-    codes = [row["credit_code"] for row in rows]
-    ids: dict[str, int] = {}
-    for i in range(0, len(codes), 900):
-        ids.update(Enterprise.objects.filter(credit_code__in=codes[i:i + 900]).values_list("credit_code", "pk"))
-    return ids
+    return _ids_by_code([row["credit_code"] for row in rows])
+
+
+def _ids_by_code(codes: list[str]) -> dict[str, int]:
+    """Credit code -> id of the registered enterprises among ``codes``."""
+    return dict(rows_in(Enterprise.objects.values_list("credit_code", "pk"), "credit_code", codes))
 
 
 @transaction.atomic
@@ -331,35 +328,24 @@ def enterprises_import(*, actor, rows: list[dict], progress: Callable | None = N
     """
     check_can_write(actor)
     total = len(rows)
-    codes = [r["credit_code"] for r in rows]
-    known: set[str] = set()
-    for i in range(0, len(codes), 900):
-        known.update(Enterprise.objects.filter(credit_code__in=codes[i:i + 900]).values_list("credit_code", flat=True))
+    known = set(_ids_by_code([r["credit_code"] for r in rows]))
     if actor is not None and known:
         # Updating a record requires it to be in the actor's scope, not just the target region.
         listed = sorted(known)
-        outside = []
-        for i in range(0, len(listed), 900):
-            chunk = listed[i:i + 900]
-            allowed = set(Enterprise.objects.restrict(actor, CHANGE).filter(credit_code__in=chunk)
-                          .values_list("credit_code", flat=True))
-            outside.extend(c for c in chunk if c not in allowed)
+        allowed = set(rows_in(Enterprise.objects.restrict(actor, CHANGE).values_list("credit_code", flat=True),
+                              "credit_code", listed))
+        outside = [c for c in listed if c not in allowed]
         if outside:
             raise ValidationError([f"统一社会信用代码 {c} 已由其他辖区登记,无权更新" for c in outside[:50]])
     created_codes, updated_codes = [], []
     unchanged = done = 0
     for start in range(0, total, IMPORT_BATCH):
         chunk = rows[start:start + IMPORT_BATCH]
-        existing = {}
         chunk_known = [r["credit_code"] for r in chunk if r["credit_code"] in known]
-        for i in range(0, len(chunk_known), 900):
-            for e in Enterprise.objects.filter(credit_code__in=chunk_known[i:i + 900]):
-                existing[e.credit_code] = e
+        existing = {e.credit_code: e for e in rows_in(Enterprise.objects.all(), "credit_code", chunk_known)}
         stored_contacts: dict[int, list] = {}
-        ids = [e.pk for e in existing.values()]
-        for i in range(0, len(ids), 900):
-            for c in EnterpriseContact.objects.filter(enterprise_id__in=ids[i:i + 900]).order_by("pk"):
-                stored_contacts.setdefault(c.enterprise_id, []).append((c.name, c.title, c.phone))
+        for c in rows_in(EnterpriseContact.objects.order_by("pk"), "enterprise_id", [e.pk for e in existing.values()]):
+            stored_contacts.setdefault(c.enterprise_id, []).append((c.name, c.title, c.phone))
         to_create, to_update, renamed, retagged, recontacted = [], [], [], [], {}
         for row in chunk:
             current = existing.get(row["credit_code"])

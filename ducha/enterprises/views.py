@@ -44,10 +44,7 @@ def enterprise_list(request):
     if not user.is_staff_role:
         raise PermissionDenied("企业用户只能查看本企业信息")
     qs, f, searched = selectors.enterprise_filter(user, request.GET)
-    if not (searched and "sort" not in request.GET):
-        qs, sort = sort_queryset(request, qs, SORTS, "-added")
-    else:
-        sort = ""
+    qs, sort = sort_queryset(request, qs, SORTS, "-added", ranked=searched)
     exported = export_response(request, filename="市场主体", sheet="市场主体", headers=HEADERS, rows=export_rows(qs))
     if exported:
         return exported

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from ducha.core import search
 from ducha.core.audit import audit_record, diff, snapshot
+from ducha.core.bulk import rows_in
 from ducha.core.dates import DateParseError, parse_date
 from ducha.core.models import Department, Region
 from ducha.core.scope import CHANGE, VIEW, in_scope
@@ -211,10 +212,7 @@ def policies_import(*, actor, rows: list[dict], progress: Callable | None = None
     check_can_write(actor)
     total = len(rows)
     numbers = [r["doc_number"] for r in rows]
-    existing: dict[str, Policy] = {}
-    for i in range(0, len(numbers), 900):
-        for p in Policy.objects.filter(doc_number__in=numbers[i:i + 900]):
-            existing[p.doc_number] = p
+    existing = {p.doc_number: p for p in rows_in(Policy.objects.all(), "doc_number", numbers)}
     if actor is not None and existing:
         allowed = set(Policy.objects.restrict(actor, CHANGE).filter(pk__in=[p.pk for p in existing.values()])
                       .values_list("pk", flat=True))
@@ -225,12 +223,10 @@ def policies_import(*, actor, rows: list[dict], progress: Callable | None = None
     old_coop: dict[int, list[int]] = defaultdict(list)
     ids = [p.pk for p in existing.values()]
     through = Policy.cooperating_departments.through
-    for i in range(0, len(ids), 900):
-        for pid, text in PolicyPoint.objects.filter(policy_id__in=ids[i:i + 900]).order_by("seq").values_list(
-                "policy_id", "text"):
-            old_points[pid].append(text)
-        for pid, did in through.objects.filter(policy_id__in=ids[i:i + 900]).values_list("policy_id", "department_id"):
-            old_coop[pid].append(did)
+    for pid, text in rows_in(PolicyPoint.objects.order_by("seq").values_list("policy_id", "text"), "policy_id", ids):
+        old_points[pid].append(text)
+    for pid, did in rows_in(through.objects.values_list("policy_id", "department_id"), "policy_id", ids):
+        old_coop[pid].append(did)
     to_create, to_update, changed_rows = [], [], []
     unchanged = 0
     for row in rows:
@@ -345,12 +341,9 @@ def policy_enterprise_set(*, actor, policy: Policy, enterprise: Enterprise, stat
 def policy_enterprises_import(*, actor, rows: list[dict], progress: Callable | None = None) -> dict:
     """Set enterprises' places on policy lists in bulk: rows of (policy, enterprise, status),
     already checked to be visible policies and enterprises the actor may change. One audit entry."""
-    existing = {}
-    pairs = [(r["policy"].pk, r["enterprise"].pk) for r in rows]
-    policy_ids = sorted({p for p, _e in pairs})
-    for i in range(0, len(policy_ids), 900):
-        for link in PolicyEnterprise.objects.filter(policy_id__in=policy_ids[i:i + 900]):
-            existing[(link.policy_id, link.enterprise_id)] = link
+    policy_ids = sorted({r["policy"].pk for r in rows})
+    existing = {(link.policy_id, link.enterprise_id): link
+                for link in rows_in(PolicyEnterprise.objects.all(), "policy_id", policy_ids)}
     to_create, to_update = [], []
     for row in rows:
         link = existing.get((row["policy"].pk, row["enterprise"].pk))

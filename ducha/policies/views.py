@@ -37,10 +37,7 @@ def policy_list(request):
     if not user.is_staff_role:
         raise PermissionDenied("企业用户请在工作台查看适用政策")
     qs, f, searched = selectors.policy_filter(user, request.GET)
-    if not (searched and "sort" not in request.GET):
-        qs, sort = sort_queryset(request, qs, SORTS, "-issued")
-    else:
-        sort = ""
+    qs, sort = sort_queryset(request, qs, SORTS, "-issued", ranked=searched)
     exported = export_response(request, filename="政策", sheet="政策", headers=HEADERS, rows=export_rows(qs))
     if exported:
         return exported
