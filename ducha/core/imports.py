@@ -59,6 +59,10 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.file_errors and not self.row_errors
 
+    @property
+    def problem_count(self) -> int:
+        return len(self.file_errors) + len(self.row_errors)
+
     def add(self, row: int, column: str, value, reason: str) -> None:
         self.row_errors.append(RowError(row, column, "" if value is None else str(value)[:200], reason))
 

@@ -157,5 +157,5 @@ def _import_job(job: Job, progress: Progress) -> dict:
     if not report.ok:
         # Nothing was written (run_import applies only when all rows are good), but a
         # failing import is still a finished check: keep its report for the page.
-        raise JobFailed(f"导入未执行:发现 {len(report.file_errors) + len(report.row_errors)} 处问题", report.as_dict())
+        raise JobFailed(f"导入未执行:发现 {report.problem_count} 处问题", report.as_dict())
     return report.as_dict()

@@ -182,6 +182,7 @@ def test_web_import_shows_the_row_report_and_writes_nothing(world, client_for):
     upload = SimpleUploadedFile("r.csv", "区划代码,名称\n990300,安平市\n12,坏\n".encode("gbk"))
     body = c.post("/core/regions/import/", {"file": upload}).content.decode()
     assert "导入未执行" in body and "区划代码应为6位" in body and Region.objects.count() == before
+    assert "发现 1 处问题" in body
     assert c.get("/core/imports/report.xlsx").status_code == 200
     good = SimpleUploadedFile("r.csv", "区划代码,名称\n990300,安平市\n".encode("utf-8-sig"))
     assert c.post("/core/regions/import/", {"file": good}).status_code == 302

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 r = report.result
                 self.stdout.write(f"导入成功:共 {report.rows_read} 行,新增 {r.get('created', 0)},更新 {r.get('updated', 0)}")
             return
-        self.stderr.write(f"导入未执行,未写入任何数据。发现 {len(report.file_errors) + len(report.row_errors)} 处问题:")
+        self.stderr.write(f"导入未执行,未写入任何数据。发现 {report.problem_count} 处问题:")
         for message in report.file_errors:
             self.stderr.write(f"  文件:{message}")
         for e in report.row_errors[:200]:
